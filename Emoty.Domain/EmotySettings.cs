@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Emoty.Domain;
+
+/// <summary>
+/// Every setting the app reads, in one place, with its default. README's "Configuration" table
+/// lists the same names; environment variables use <c>__</c> for <c>:</c>.
+/// </summary>
+public sealed record EmotySettings
+{
+    public required string PostgresConnectionString { get; init; }
+    public required string RedisConnectionString { get; init; }
+    public required string StorageConnectionString { get; init; }
+
+    /// <summary>Api:RequireVersionOnWrite: writes without If-Match or a body version are 428.</summary>
+    public bool RequireVersionOnWrite { get; init; }
+
+    public static EmotySettings From(IConfiguration configuration) => new()
+    {
+        PostgresConnectionString = configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("Setting ConnectionStrings:Postgres (ConnectionStrings__Postgres) is required."),
+        RedisConnectionString = configuration.GetConnectionString("Redis") ?? "127.0.0.1:63799",
+        StorageConnectionString = configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
+        RequireVersionOnWrite = bool.TryParse(configuration["Api:RequireVersionOnWrite"], out var require) && require,
+    };
+}

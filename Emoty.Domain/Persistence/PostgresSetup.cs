@@ -1,0 +1,34 @@
+using Npgsql;
+
+namespace Emoty.Domain.Persistence;
+
+public static class PostgresSetup
+{
+    /// <summary>
+    /// The one data source of the process. Prepared statements are automatic (the same SQL text
+    /// from the stores is prepared once per physical connection), which is what makes Dapper's
+    /// repeated queries cheap.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        DapperSetup.Configure();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        builder.ApplicationName ??= "emoty";
+        // Auto-prepared statements would switch to a generic plan after five runs; search depends on
+        // the parameter values (which branch, how selective a tag is), so plan each run for its values.
+        builder.Options ??= "-c plan_cache_mode=force_custom_plan";
+        // Fail fast when the database is unreachable instead of piling requests up for 15 s.
+        if (builder.Timeout == 15)
+        {
+            builder.Timeout = 5;
+        }
+
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+}
