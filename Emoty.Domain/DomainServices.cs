@@ -1,0 +1,42 @@
+using Azure.Storage.Queues;
+using Emoty.Domain.Caching;
+using Emoty.Domain.Health;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Patterns;
+using Emoty.Domain.Users;
+using Emoty.Domain.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Emoty.Domain;
+
+public static class DomainServices
+{
+    /// <summary>Everything the Functions app (or a test) needs from the domain, from configuration.</summary>
+    public static IServiceCollection AddEmotyDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = EmotySettings.From(configuration);
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(_ => PostgresSetup.CreateDataSource(settings.PostgresConnectionString));
+        services.AddSingleton(sp => new RedisConnection(settings.RedisConnectionString, sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.AddSingleton(_ => new QueueServiceClient(
+            settings.StorageConnectionString,
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+
+        services.AddMemoryCache(o => o.SizeLimit = 100_000);
+        services.AddSingleton(AuthSettings.From(configuration));
+        services.AddSingleton<TokenValidator>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<UserService>();
+
+        services.AddSingleton<PatternStore>();
+        services.AddSingleton<PatternSearchStore>();
+        services.AddSingleton<PatternService>();
+
+        services.AddSingleton<HealthService>();
+        return services;
+    }
+}

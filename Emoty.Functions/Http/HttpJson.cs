@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Emoty.Domain.Errors;
+using Emoty.Domain.Health;
+using Emoty.Domain.Patterns;
+using Emoty.Domain.Users;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace Emoty.Functions.Http;
+
+/// <summary>The API's JSON: snake_case, source-generated (no reflection per request).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DictionaryKeyPolicy = JsonKnownNamingPolicy.Unspecified)]
+[JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(User))]
+[JsonSerializable(typeof(PatternResource))]
+[JsonSerializable(typeof(SearchPage))]
+[JsonSerializable(typeof(FavoriteToggle))]
+[JsonSerializable(typeof(BatchResult))]
+[JsonSerializable(typeof(PatternVersionList))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;
+
+internal static class HttpJson
+{
+    public const string JsonContentType = "application/json; charset=utf-8";
+    public const string ProblemContentType = "application/problem+json; charset=utf-8";
+
+    public static async Task<HttpResponseData> JsonAsync<T>(this HttpRequestData request, HttpStatusCode status, T value, CancellationToken cancellationToken)
+    {
+        var response = request.CreateResponse(status);
+        response.Headers.Add("Content-Type", JsonContentType);
+        var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)ApiJsonContext.Default.GetTypeInfo(typeof(T))!;
+        await JsonSerializer.SerializeAsync(response.Body, value, typeInfo, cancellationToken);
+        return response;
+    }
+
+    /// <summary>A pattern with its ETag, so the client can send it back as If-Match.</summary>
+    public static async Task<HttpResponseData> PatternAsync(this HttpRequestData request, HttpStatusCode status, PatternResource pattern, CancellationToken cancellationToken)
+    {
+        var response = await request.JsonAsync(status, pattern, cancellationToken);
+        response.Headers.Add("ETag", Patterns.ETag(pattern.Version));
+        return response;
+    }
+
+    public static async Task<HttpResponseData> ProblemAsync(this HttpRequestData request, Problem problem, string traceId, CancellationToken cancellationToken)
+    {
+        var response = request.CreateResponse((HttpStatusCode)problem.Status);
+        response.Headers.Add("Content-Type", ProblemContentType);
+        await JsonSerializer.SerializeAsync(response.Body, problem with { TraceId = traceId }, ApiJsonContext.Default.Problem, cancellationToken);
+        return response;
+    }
+}

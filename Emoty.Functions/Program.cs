@@ -1,0 +1,10 @@
+using Emoty.Domain;
+using Emoty.Functions.Middleware;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.UseMiddleware<ExceptionMiddleware>();
+builder.UseMiddleware<AuthenticationMiddleware>();
+builder.Services.AddEmotyDomain(builder.Configuration);
+builder.Build().Run();
