@@ -1,0 +1,290 @@
+using System.Text.Json;
+using Emoty.Domain.Access;
+using Emoty.Domain.Errors;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Persistence;
+using Npgsql;
+
+namespace Emoty.Domain.Patterns;
+
+/// <summary>
+/// Pattern operations for one caller: access is decided by <see cref="AccessPolicy"/> on facts read
+/// with the row, writes lock the row they change, and every content change keeps the replaced
+/// version in pattern_versions. The batch runs the same steps inside one transaction.
+/// </summary>
+public sealed partial class PatternService(PatternStore store, PatternSearchStore search, EmotySettings settings)
+{
+    private const string What = "pattern";
+
+    public async Task<PatternResource> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var pattern = await store.FindAsync(id, caller.UserId, cancellationToken);
+        return Visible(pattern, caller) ?? throw AccessPolicy.NotFound(What);
+    }
+
+    /// <summary>GET /api/patterns: anonymous callers see public patterns; signed-in ones also their own and those shared with them.</summary>
+    public async Task<SearchPage> SearchAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        var query = PatternSearchQuery.Parse(parameters);
+        if (query.FavoritedByMe is not null && !caller.IsAuthenticated)
+        {
+            throw new EmotyException(ProblemCode.Unauthorized, "Sign in to filter by your favourites.");
+        }
+
+        var page = await search.SearchAsync(query, caller.UserId, cancellationToken);
+        return page with { Data = page.Data.Select(p => WithPermission(p, caller.UserId)).ToArray() };
+    }
+
+    /// <summary>GET /api/me/favorites: the caller's favourites that they can still see, searchable and paged like search.</summary>
+    public Task<SearchPage> FavoritesAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        caller.RequireUserId();
+        var list = parameters.ToList();
+        if (list.Any(p => p.Key == "favorited_by_me"))
+        {
+            throw new EmotyException(ProblemCode.ValidationFailed, "favorited_by_me is implied here.",
+                new Dictionary<string, string[]> { ["favorited_by_me"] = ["is not a parameter of this route"] });
+        }
+
+        list.Add(new("favorited_by_me", "true"));
+        return SearchAsync(caller, list, cancellationToken);
+    }
+
+    public async Task<PatternResource> CreateAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
+    {
+        var owner = caller.RequireUserId();
+        var draft = PatternInput.ParseCreate(body);
+        return await InTransactionAsync((connection, transaction) =>
+            CreateAsync(connection, transaction, owner, draft, "", cancellationToken), cancellationToken);
+    }
+
+    public async Task<PatternResource> UpdateAsync(Caller caller, Guid id, JsonElement body, int? ifMatch, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var changes = PatternInput.ParseChanges(body);
+        var precondition = new VersionPrecondition(ifMatch, changes.Version);
+        return await InTransactionAsync((connection, transaction) =>
+            UpdateAsync(connection, transaction, user, id, changes, precondition, "", cancellationToken), cancellationToken);
+    }
+
+    public Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        return InTransactionAsync((connection, transaction) =>
+            DeleteAsync(connection, transaction, user, id, new VersionPrecondition(ifMatch, null), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Undoes a soft delete. Only the owner may; to anyone else a deleted pattern does not exist.</summary>
+    public Task<PatternResource> RestoreAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            var pattern = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken, includeDeleted: true, forUpdate: true);
+            if (pattern is null || (pattern.DeletedAt is not null && pattern.UserId != user))
+            {
+                throw AccessPolicy.NotFound(What);
+            }
+
+            AccessPolicy.Demand(Resolve(pattern, user), Permission.Owner, What);
+            if (pattern.DeletedAt is null)
+            {
+                return WithPermission(pattern, user);
+            }
+
+            await PatternStore.RestoreAsync(connection, transaction, id, cancellationToken);
+            var restored = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken);
+            return WithPermission(restored!, user);
+        }, cancellationToken);
+    }
+
+    public async Task<FavoriteToggle> ToggleFavoriteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var result = await store.ToggleFavoriteAsync(id, user, p => AccessPolicy.CanRead(Resolve(p, user)), cancellationToken)
+            ?? throw AccessPolicy.NotFound(What);
+        return new FavoriteToggle(id, result.IsFavorited, result.LikeCount);
+    }
+
+    /// <summary>Earlier versions, newest first; history is for those who may edit.</summary>
+    public async Task<IReadOnlyList<PatternVersion>> ListVersionsAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var pattern = await GetAsync(caller, id, cancellationToken);
+        AccessPolicy.Demand(Resolve(pattern, caller.UserId), Permission.Edit, What);
+        return await store.ListVersionsAsync(id, cancellationToken);
+    }
+
+    /// <summary>Makes version <paramref name="version"/>'s content current again, as a new version.</summary>
+    public Task<PatternResource> RestoreVersionAsync(Caller caller, Guid id, int version, int? ifMatch, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken);
+            new VersionPrecondition(ifMatch, null).Check(pattern.Version, WithPermission(pattern, user), settings.RequireVersionOnWrite);
+            var earlier = await PatternStore.FindVersionAsync(connection, transaction, id, version, cancellationToken)
+                ?? throw new EmotyException(ProblemCode.NotFound, $"This pattern has no earlier version {version}.");
+
+            var sequence = PatternSequence.FromJson(earlier.Sequence.Text);
+            var draft = new PatternDraft
+            {
+                Name = earlier.Name,
+                Description = earlier.Description,
+                Cells = sequence.Cells,
+                SequenceMetadata = sequence.Metadata,
+                Size = earlier.Size,
+                PaletteId = earlier.PaletteId,
+                Tags = earlier.Tags,
+                DifficultyRating = earlier.DifficultyRating,
+                EstimatedTimeMinutes = earlier.EstimatedTimeMinutes,
+                IsPublic = earlier.IsPublic,
+                IsAiGenerated = earlier.IsAiGenerated,
+                GenerationPrompt = earlier.GenerationPrompt,
+                ParentPatternId = pattern.ParentPatternId,
+            };
+            DemandVisibilityChange(pattern, draft, user);
+            await PatternStore.SnapshotAsync(connection, transaction, id, user, cancellationToken);
+            return WithPermission(await PatternStore.UpdateContentAsync(connection, transaction, id, user, draft, cancellationToken), user);
+        }, cancellationToken);
+    }
+
+    // ---- steps shared by the single-pattern routes and the batch (they run inside the caller's transaction)
+
+    internal async Task<PatternResource> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, PatternDraft draft, string pathPrefix, CancellationToken cancellationToken)
+    {
+        await CheckParentAsync(connection, transaction, owner, draft.ParentPatternId, pathPrefix, cancellationToken);
+        return WithPermission(await PatternStore.InsertAsync(connection, transaction, owner, draft, cancellationToken), owner);
+    }
+
+    internal async Task<PatternResource> UpdateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, PatternChanges changes,
+        VersionPrecondition precondition, string pathPrefix, CancellationToken cancellationToken)
+    {
+        var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken);
+        precondition.Check(pattern.Version, WithPermission(pattern, user), settings.RequireVersionOnWrite);
+        if (changes.IsEmpty)
+        {
+            return WithPermission(pattern, user);
+        }
+
+        var merged = changes.ApplyTo(ToDraft(pattern), pathPrefix);
+        DemandVisibilityChange(pattern, merged, user);
+        if (changes.ParentPatternId.IsSet && merged.ParentPatternId != pattern.ParentPatternId)
+        {
+            if (merged.ParentPatternId == id)
+            {
+                throw Invalid(pathPrefix + "parent_pattern_id", "cannot be the pattern itself");
+            }
+
+            await CheckParentAsync(connection, transaction, user, merged.ParentPatternId, pathPrefix, cancellationToken);
+        }
+
+        await PatternStore.SnapshotAsync(connection, transaction, id, user, cancellationToken);
+        return WithPermission(await PatternStore.UpdateContentAsync(connection, transaction, id, user, merged, cancellationToken), user);
+    }
+
+    internal async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, VersionPrecondition precondition, CancellationToken cancellationToken)
+    {
+        var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Admin, cancellationToken);
+        precondition.Check(pattern.Version, WithPermission(pattern, user), required: false);
+        await PatternStore.SoftDeleteAsync(connection, transaction, id, user, cancellationToken);
+    }
+
+    // ---- helpers
+
+    internal Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        TransientRetry.Pipeline.ExecuteAsync(async ct =>
+        {
+            await using var connection = await store.Database.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken).AsTask();
+
+    private Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
+        InTransactionAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken);
+
+    private static async Task<PatternResource> LockForWriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, Permission needed, CancellationToken cancellationToken)
+    {
+        var pattern = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken, forUpdate: true);
+        if (pattern is null)
+        {
+            throw AccessPolicy.NotFound(What);
+        }
+
+        AccessPolicy.Demand(Resolve(pattern, user), needed, What);
+        return pattern;
+    }
+
+    /// <summary>Publishing or unpublishing someone's pattern is the owner's (or an admin's) call, not an editor's.</summary>
+    private static void DemandVisibilityChange(PatternResource pattern, PatternDraft merged, Guid user)
+    {
+        if (merged.IsPublic != pattern.IsPublic && Resolve(pattern, user) < Permission.Admin)
+        {
+            throw new EmotyException(ProblemCode.Forbidden, "Only the owner or an admin may change is_public.");
+        }
+    }
+
+    private static async Task CheckParentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid? parentId, string pathPrefix, CancellationToken cancellationToken)
+    {
+        if (parentId is not { } parent)
+        {
+            return;
+        }
+
+        var found = await PatternStore.FindAsync(connection, transaction, parent, user, cancellationToken);
+        if (found is null || !AccessPolicy.CanRead(Resolve(found, user)))
+        {
+            throw Invalid(pathPrefix + "parent_pattern_id", "names no pattern that you can see");
+        }
+    }
+
+    private static EmotyException Invalid(string path, string message) =>
+        new(ProblemCode.ValidationFailed, $"{path} {message}.", new Dictionary<string, string[]> { [path] = [message] });
+
+    internal static Permission Resolve(PatternResource pattern, Guid? caller) =>
+        AccessPolicy.Resolve(caller, pattern.UserId, pattern.IsPublic,
+            PermissionNames.TryParseShare(pattern.SharePermission, out var shared) ? shared : Permission.None);
+
+    internal static PatternResource WithPermission(PatternResource pattern, Guid? caller) =>
+        pattern with { Permission = Resolve(pattern, caller).ToApi() };
+
+    private static PatternResource? Visible(PatternResource? pattern, Caller caller)
+    {
+        if (pattern is null)
+        {
+            return null;
+        }
+
+        var permission = Resolve(pattern, caller.UserId);
+        return AccessPolicy.CanRead(permission) ? pattern with { Permission = permission.ToApi() } : null;
+    }
+
+    /// <summary>The stored pattern as a draft, so changes can be merged into it and validated as a whole.</summary>
+    internal static PatternDraft ToDraft(PatternResource pattern)
+    {
+        var sequence = PatternSequence.FromJson(pattern.Sequence.Text);
+        // A stored estimate equal to the computed one was computed: let it follow the new grid.
+        var computed = PatternMetrics.EstimatedMinutes(sequence.Cells, pattern.Size);
+        return new PatternDraft
+        {
+            Name = pattern.Name,
+            Description = pattern.Description,
+            Cells = sequence.Cells,
+            SequenceMetadata = sequence.Metadata,
+            Size = pattern.Size,
+            PaletteId = pattern.PaletteId,
+            Tags = pattern.Tags,
+            DifficultyRating = pattern.DifficultyRating,
+            EstimatedTimeMinutes = pattern.EstimatedTimeMinutes == computed ? null : pattern.EstimatedTimeMinutes,
+            IsPublic = pattern.IsPublic,
+            IsAiGenerated = pattern.IsAiGenerated,
+            GenerationPrompt = pattern.GenerationPrompt,
+            ParentPatternId = pattern.ParentPatternId,
+        };
+    }
+}
+
+public sealed record FavoriteToggle(Guid PatternId, bool IsFavorited, long LikeCount);

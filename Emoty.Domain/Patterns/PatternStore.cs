@@ -1,0 +1,168 @@
+using Dapper;
+using Npgsql;
+
+namespace Emoty.Domain.Patterns;
+
+/// <summary>
+/// SQL for patterns, favourites and versions. Every read that returns a pattern also returns the
+/// caller's facts (share, favourite) so that <see cref="Access.AccessPolicy"/> decides without a second query.
+/// </summary>
+public sealed class PatternStore(NpgsqlDataSource database)
+{
+    /// <summary>The resource's columns for a pattern row aliased <c>p</c>; the caller is <c>@caller</c> (null = anonymous).</summary>
+    internal const string ResourceColumns = """
+        p.id, p.user_id, p.name, p.description, p.sequence::text AS sequence, p.palette_id, p.size, p.tags,
+        p.difficulty_rating, p.complexity_score, p.estimated_time_minutes, p.is_public, p.is_ai_generated,
+        p.generation_prompt, p.parent_pattern_id, p.version, p.view_count, p.like_count, p.share_count,
+        p.download_count, p.created_at, p.updated_at, p.deleted_at,
+        (SELECT s.permission FROM pattern_shares s
+          WHERE s.pattern_id = p.id AND s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())) AS share_permission,
+        (@caller IS NOT NULL AND EXISTS (SELECT 1 FROM pattern_favorites f WHERE f.pattern_id = p.id AND f.user_id = @caller)) AS is_favorited,
+        '' AS permission
+        """;
+
+    public NpgsqlDataSource Database => database;
+
+    public async Task<PatternResource?> FindAsync(Guid id, Guid? caller, CancellationToken cancellationToken, bool includeDeleted = false)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await FindAsync(connection, null, id, caller, cancellationToken, includeDeleted, forUpdate: false);
+    }
+
+    /// <summary>Reads one pattern; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
+    internal static Task<PatternResource?> FindAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, Guid? caller,
+        CancellationToken cancellationToken, bool includeDeleted = false, bool forUpdate = false)
+    {
+        var sql = $"""
+            SELECT {ResourceColumns}
+            FROM patterns p
+            WHERE p.id = @id {(includeDeleted ? "" : "AND p.deleted_at IS NULL")}
+            {(forUpdate ? "FOR NO KEY UPDATE OF p" : "")}
+            """;
+        return connection.QuerySingleOrDefaultAsync<PatternResource>(
+            new CommandDefinition(sql, new { id, caller }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Soft-deletes a live pattern; false when it was not live.</summary>
+    internal static async Task<bool> SoftDeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid by, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE patterns SET deleted_at = now(), deleted_by = @by WHERE id = @id AND deleted_at IS NULL",
+            new { id, by }, transaction, cancellationToken: cancellationToken)) == 1;
+
+    internal static Task RestoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE patterns SET deleted_at = NULL, deleted_by = NULL WHERE id = @id",
+            new { id }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Flips the caller's favourite and keeps like_count equal to the number of favourites. The
+    /// pattern row is locked first, so concurrent toggles of one pattern queue up and each sees the
+    /// previous one's result (READ COMMITTED takes a fresh snapshot per statement).
+    /// </summary>
+    public async Task<(bool IsFavorited, long LikeCount)?> ToggleFavoriteAsync(Guid patternId, Guid userId, Func<PatternResource, bool> mayRead, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pattern = await FindAsync(connection, transaction, patternId, userId, cancellationToken, forUpdate: true);
+        if (pattern is null || !mayRead(pattern))
+        {
+            return null;
+        }
+
+        const string sql = """
+            WITH removed AS (
+                DELETE FROM pattern_favorites WHERE user_id = @userId AND pattern_id = @patternId RETURNING 1
+            ), added AS (
+                INSERT INTO pattern_favorites (user_id, pattern_id)
+                SELECT @userId, @patternId WHERE NOT EXISTS (SELECT 1 FROM removed)
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            UPDATE patterns SET like_count = like_count + (SELECT count(*) FROM added) - (SELECT count(*) FROM removed)
+            WHERE id = @patternId
+            RETURNING EXISTS (SELECT 1 FROM added) AS is_favorited, like_count
+            """;
+        var result = await connection.QuerySingleAsync<(bool, long)>(
+            new CommandDefinition(sql, new { patternId, userId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public async Task<IReadOnlyList<PatternVersion>> ListVersionsAsync(Guid patternId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PatternVersion>(new CommandDefinition($"""
+            SELECT {VersionColumns} FROM pattern_versions WHERE pattern_id = @patternId ORDER BY version DESC
+            """, new { patternId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    internal static Task<PatternVersion?> FindVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, int version, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<PatternVersion>(new CommandDefinition($"""
+            SELECT {VersionColumns} FROM pattern_versions WHERE pattern_id = @patternId AND version = @version
+            """, new { patternId, version }, transaction, cancellationToken: cancellationToken));
+
+    private const string VersionColumns = """
+        pattern_id, version, name, description, sequence::text AS sequence, palette_id, size, tags, difficulty_rating,
+        complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, changed_by, created_at
+        """;
+
+    /// <summary>Copies the current row into pattern_versions before it is replaced by version + 1.</summary>
+    internal static Task SnapshotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid changedBy, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pattern_versions (pattern_id, version, name, description, sequence, palette_id, size, tags,
+                difficulty_rating, complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, changed_by, created_at)
+            SELECT id, version, name, description, sequence, palette_id, size, tags,
+                difficulty_rating, complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, @changedBy, updated_at
+            FROM patterns WHERE id = @id
+            ON CONFLICT (pattern_id, version) DO NOTHING
+            """, new { id, changedBy }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Inserts a new pattern (version 1) and returns it as its owner sees it.</summary>
+    internal static Task<PatternResource> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, PatternDraft draft, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<PatternResource>(new CommandDefinition($"""
+            INSERT INTO patterns AS p (user_id, name, description, sequence, palette_id, size, tags, difficulty_rating,
+                complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, parent_pattern_id)
+            VALUES (@caller, @Name, @Description, @Sequence::jsonb, @PaletteId, @Size, @Tags, @DifficultyRating,
+                @ComplexityScore, @EstimatedMinutes, @IsPublic, @IsAiGenerated, @GenerationPrompt, @ParentPatternId)
+            RETURNING {ResourceColumns}
+            """, ContentParameters(owner, draft), transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Replaces the content with <paramref name="draft"/> as version + 1 (the caller holds the row lock).</summary>
+    internal static Task<PatternResource> UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid caller, PatternDraft draft, CancellationToken cancellationToken)
+    {
+        var parameters = ContentParameters(caller, draft);
+        parameters.Add("id", id);
+        return connection.QuerySingleAsync<PatternResource>(new CommandDefinition($"""
+            UPDATE patterns AS p
+               SET name = @Name, description = @Description, sequence = @Sequence::jsonb, palette_id = @PaletteId,
+                   size = @Size, tags = @Tags, difficulty_rating = @DifficultyRating, complexity_score = @ComplexityScore,
+                   estimated_time_minutes = @EstimatedMinutes, is_public = @IsPublic, is_ai_generated = @IsAiGenerated,
+                   generation_prompt = @GenerationPrompt, parent_pattern_id = @ParentPatternId,
+                   version = p.version + 1, updated_at = now()
+             WHERE p.id = @id
+            RETURNING {ResourceColumns}
+            """, parameters, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static DynamicParameters ContentParameters(Guid caller, PatternDraft draft)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("caller", caller);
+        parameters.Add("Name", draft.Name);
+        parameters.Add("Description", draft.Description);
+        parameters.Add("Sequence", draft.ToSequenceJson());
+        parameters.Add("PaletteId", draft.PaletteId);
+        parameters.Add("Size", draft.Size);
+        parameters.Add("Tags", draft.Tags.ToArray());
+        parameters.Add("DifficultyRating", (short)draft.DifficultyRating);
+        parameters.Add("ComplexityScore", draft.ComplexityScore);
+        parameters.Add("EstimatedMinutes", draft.EstimatedMinutes);
+        parameters.Add("IsPublic", draft.IsPublic);
+        parameters.Add("IsAiGenerated", draft.IsAiGenerated);
+        parameters.Add("GenerationPrompt", draft.GenerationPrompt);
+        parameters.Add("ParentPatternId", draft.ParentPatternId, System.Data.DbType.Guid);
+        return parameters;
+    }
+}

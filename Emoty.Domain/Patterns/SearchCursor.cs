@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Emoty.Domain.Patterns;
+
+/// <summary>
+/// The opaque keyset cursor of a pattern search: where the last page ended (its sort value and id)
+/// and which search it belongs to (sort, direction, filter fingerprint), so a cursor replayed
+/// against other filters or another sort is refused instead of skipping or repeating rows.
+/// </summary>
+/// <remarks>
+/// Wire form: base64url (no padding) of <c>version(1) sort(1) flags(1) fingerprint(8) id(16) value(…)
+/// check(8)</c>, little-endian, where <c>check</c> is the first 8 bytes of SHA-256 over everything
+/// before it. The check catches garbled or hand-edited cursors (a 400, not a 500); it is no
+/// signature and needs none: a forged cursor only moves a position inside results the caller may
+/// see anyway.
+/// </remarks>
+public sealed record SearchCursor
+{
+    private const byte FormatVersion = 1;
+    private const int HeaderLength = 1 + 1 + 1 + 8 + 16;
+    private const int CheckLength = 8;
+
+    /// <summary>Longer text cannot be a cursor of ours (the longest is a 100-character name).</summary>
+    public const int MaxEncodedLength = 8192;
+
+    private SearchCursor(PatternSort sort, bool descending, object lastValue, Guid lastId, ulong filterFingerprint)
+    {
+        Sort = sort;
+        Descending = descending;
+        LastValue = lastValue;
+        LastId = lastId;
+        FilterFingerprint = filterFingerprint;
+    }
+
+    public PatternSort Sort { get; }
+    public bool Descending { get; }
+
+    /// <summary>
+    /// The last row's sort value, typed for its column so it can be bound as a parameter as is:
+    /// <see cref="ValueType"/> of <see cref="Sort"/>.
+    /// </summary>
+    public object LastValue { get; }
+
+    /// <summary>The last row's id, the tie-breaker of the keyset.</summary>
+    public Guid LastId { get; }
+
+    /// <summary><see cref="PatternSearchQuery.FilterFingerprint"/> of the search that made the cursor.</summary>
+    public ulong FilterFingerprint { get; }
+
+    /// <summary>
+    /// The CLR type of <see cref="LastValue"/> for a sort: <see cref="DateTimeOffset"/> (UTC) for
+    /// timestamps, <see cref="long"/> for the bigint counters, <see cref="short"/> for the smallint
+    /// difficulty, <see cref="decimal"/> for the numeric complexity, <see cref="string"/> for the name
+    /// and <see cref="float"/> (real, as <c>ts_rank</c> returns) for relevance.
+    /// </summary>
+    public static Type ValueType(PatternSort sort) => sort switch
+    {
+        PatternSort.CreatedAt or PatternSort.UpdatedAt => typeof(DateTimeOffset),
+        PatternSort.LikeCount or PatternSort.ViewCount => typeof(long),
+        PatternSort.DifficultyRating => typeof(short),
+        PatternSort.ComplexityScore => typeof(decimal),
+        PatternSort.Name => typeof(string),
+        PatternSort.Relevance => typeof(float),
+        _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Unknown sort."),
+    };
+
+    /// <summary>The cursor that continues <paramref name="query"/> after the row (<paramref name="lastValue"/>, <paramref name="lastId"/>).</summary>
+    public static SearchCursor After(PatternSearchQuery query, object lastValue, Guid lastId)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Create(query.Sort, query.Descending, lastValue, lastId, query.FilterFingerprint);
+    }
+
+    /// <summary>
+    /// A cursor with <paramref name="lastValue"/> converted to the sort's <see cref="ValueType"/>
+    /// (integers of any width, <see cref="DateTime"/> in UTC and <see cref="double"/> ranks are accepted,
+    /// as database drivers hand them out).
+    /// </summary>
+    /// <exception cref="ArgumentException">the value does not fit the sort.</exception>
+    public static SearchCursor Create(PatternSort sort, bool descending, object lastValue, Guid lastId, ulong filterFingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(lastValue);
+        var value = Normalize(sort, lastValue)
+            ?? throw new ArgumentException($"A {sort} cursor needs a {ValueType(sort).Name}, not {lastValue.GetType().Name} {lastValue}.", nameof(lastValue));
+        return new SearchCursor(sort, descending, value, lastId, filterFingerprint);
+    }
+
+    private static object? Normalize(PatternSort sort, object value) => sort switch
+    {
+        PatternSort.CreatedAt or PatternSort.UpdatedAt => value switch
+        {
+            DateTimeOffset t => t.ToUniversalTime(),
+            DateTime { Kind: DateTimeKind.Utc } t => new DateTimeOffset(t),
+            _ => null,
+        },
+        PatternSort.LikeCount or PatternSort.ViewCount => value switch
+        {
+            long l => l,
+            int i => (long)i,
+            short s => (long)s,
+            _ => null,
+        },
+        PatternSort.DifficultyRating => value switch
+        {
+            short s => s,
+            int i when i is >= short.MinValue and <= short.MaxValue => (short)i,
+            long l when l is >= short.MinValue and <= short.MaxValue => (short)l,
+            _ => null,
+        },
+        PatternSort.ComplexityScore => value as decimal?,
+        PatternSort.Name => value as string,
+        PatternSort.Relevance => value switch
+        {
+            float f when float.IsFinite(f) => f,
+            double d when double.IsFinite(d) && Math.Abs(d) <= float.MaxValue => (float)d,
+            _ => null,
+        },
+        _ => null,
+    };
+
+    /// <summary>The opaque text for <c>next_cursor</c>.</summary>
+    public string Encode()
+    {
+        var valueLength = LastValue switch
+        {
+            DateTimeOffset or long => 8,
+            short => 2,
+            decimal => 16,
+            float => 4,
+            string s => Encoding.UTF8.GetByteCount(s),
+            _ => throw new InvalidOperationException("Unreachable: values are normalised on creation."),
+        };
+
+        var bytes = new byte[HeaderLength + valueLength + CheckLength].AsSpan();
+        bytes[0] = FormatVersion;
+        bytes[1] = (byte)Sort;
+        bytes[2] = Descending ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[3..], FilterFingerprint);
+        LastId.TryWriteBytes(bytes[11..]);
+        var value = bytes.Slice(HeaderLength, valueLength);
+        switch (LastValue)
+        {
+            case DateTimeOffset t:
+                BinaryPrimitives.WriteInt64LittleEndian(value, t.UtcTicks);
+                break;
+            case long l:
+                BinaryPrimitives.WriteInt64LittleEndian(value, l);
+                break;
+            case short s:
+                BinaryPrimitives.WriteInt16LittleEndian(value, s);
+                break;
+            case decimal d:
+                Span<int> bits = stackalloc int[4];
+                decimal.GetBits(d, bits);
+                for (var i = 0; i < 4; i++)
+                {
+                    BinaryPrimitives.WriteInt32LittleEndian(value[(4 * i)..], bits[i]);
+                }
+
+                break;
+            case float f:
+                BinaryPrimitives.WriteSingleLittleEndian(value, f);
+                break;
+            case string text:
+                Encoding.UTF8.GetBytes(text, value);
+                break;
+        }
+
+        WriteCheck(bytes[..^CheckLength], bytes[^CheckLength..]);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>Reads a cursor; false (never an exception) for anything that is not an intact cursor of ours.</summary>
+    public static bool TryDecode(string? text, [NotNullWhen(true)] out SearchCursor? cursor)
+    {
+        cursor = null;
+        if (string.IsNullOrEmpty(text) || text.Length > MaxEncodedLength)
+        {
+            return false;
+        }
+
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
+        // The OperationStatus overload reports bad input; TryDecodeFromChars throws on it.
+        if (Base64Url.DecodeFromChars(text, bytes, out _, out var length) != OperationStatus.Done
+            || length < HeaderLength + CheckLength)
+        {
+            return false;
+        }
+
+        var data = bytes.AsSpan(0, length);
+        Span<byte> check = stackalloc byte[CheckLength];
+        WriteCheck(data[..^CheckLength], check);
+        if (!check.SequenceEqual(data[^CheckLength..]) || data[0] != FormatVersion || data[2] > 1
+            || !Enum.IsDefined((PatternSort)data[1]))
+        {
+            return false;
+        }
+
+        var sort = (PatternSort)data[1];
+        var value = ReadValue(sort, data[HeaderLength..^CheckLength]);
+        if (value is null)
+        {
+            return false;
+        }
+
+        cursor = new SearchCursor(sort, data[2] == 1, value, new Guid(data.Slice(11, 16)),
+            BinaryPrimitives.ReadUInt64LittleEndian(data[3..]));
+        return true;
+    }
+
+    private static object? ReadValue(PatternSort sort, ReadOnlySpan<byte> value) => sort switch
+    {
+        PatternSort.CreatedAt or PatternSort.UpdatedAt when value.Length == 8 =>
+            BinaryPrimitives.ReadInt64LittleEndian(value) is var ticks && ticks >= 0 && ticks <= DateTime.MaxValue.Ticks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero)
+                : null,
+        PatternSort.LikeCount or PatternSort.ViewCount when value.Length == 8 => BinaryPrimitives.ReadInt64LittleEndian(value),
+        PatternSort.DifficultyRating when value.Length == 2 => BinaryPrimitives.ReadInt16LittleEndian(value),
+        PatternSort.ComplexityScore when value.Length == 16 => ReadDecimal(value),
+        PatternSort.Relevance when value.Length == 4 =>
+            BinaryPrimitives.ReadSingleLittleEndian(value) is var rank && float.IsFinite(rank) ? rank : null,
+        PatternSort.Name => Utf8.IsValid(value) ? Encoding.UTF8.GetString(value) : null,
+        _ => null,
+    };
+
+    private static object? ReadDecimal(ReadOnlySpan<byte> value)
+    {
+        Span<int> bits = stackalloc int[4];
+        for (var i = 0; i < 4; i++)
+        {
+            bits[i] = BinaryPrimitives.ReadInt32LittleEndian(value[(4 * i)..]);
+        }
+
+        // The decimal constructor throws on bits it would never produce: scale above 28 or stray flag bits.
+        var flags = bits[3];
+        return (flags & 0x7F00FFFF) == 0 && ((flags >> 16) & 0xFF) <= 28 ? new decimal(bits) : null;
+    }
+
+    private static void WriteCheck(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(data, hash);
+        hash[..CheckLength].CopyTo(destination);
+    }
+}
