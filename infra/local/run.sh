@@ -40,7 +40,17 @@ case "${1:-start}" in
 esac
 
 "$ROOT/infra/local/services.sh" up
-[ -f "$ROOT/local.settings.json" ] || { cp "$ROOT/local.settings.sample.json" "$ROOT/local.settings.json"; log "created local.settings.json from the sample"; }
+if [ ! -f "$ROOT/local.settings.json" ]; then
+  cp "$ROOT/local.settings.sample.json" "$ROOT/local.settings.json"; log "created local.settings.json from the sample"
+else
+  # Settings added to the sample since the copy was made are added to it; values already set stay.
+  node -e '
+    const fs = require("fs"), [sample, local] = process.argv.slice(1).map(f => JSON.parse(fs.readFileSync(f, "utf8")));
+    const added = Object.keys(sample.Values).filter(k => !(k in local.Values));
+    added.forEach(k => local.Values[k] = sample.Values[k]);
+    if (added.length) { fs.writeFileSync(process.argv[2], JSON.stringify(local, null, 2) + "\n"); console.error("[run] added to local.settings.json: " + added.join(", ")); }
+  ' "$ROOT/local.settings.sample.json" "$ROOT/local.settings.json"
+fi
 
 log "building ($CONFIG)"
 dotnet build "$ROOT/Emoty.sln" -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly

@@ -1,0 +1,81 @@
+using Azure.Storage.Queues;
+using Emoty.LocalHost.Tests.Infrastructure;
+
+namespace Emoty.LocalHost.Tests;
+
+[Collection(LocalHostCollection.Name)]
+public sealed class QueueTriggerTests(LocalHostFixture fixture)
+{
+    [Fact]
+    public async Task queue_message_is_processed_exactly_once()
+    {
+        var payload = $"copy-{Guid.NewGuid():N}";
+        var input = fixture.Queue(fixture.EchoIn);
+        await input.CreateIfNotExistsAsync();
+
+        await input.SendMessageAsync(payload);
+
+        var copies = await fixture.ReceiveUntilAsync(fixture.EchoOut, m => m.Any(x => x.MessageText == payload), TimeSpan.FromSeconds(15));
+        Assert.Single(copies, m => m.MessageText == payload);
+        // Longer than a polling interval and a retry: a second copy would have shown up by now.
+        var later = await fixture.ReceiveUntilAsync(fixture.EchoOut, _ => false, TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(later, m => m.MessageText == payload);
+        Assert.Empty((await input.PeekMessagesAsync(32)).Value);
+    }
+
+    [Fact]
+    public async Task message_whose_handler_always_throws_is_poisoned_after_max_dequeue_count_attempts()
+    {
+        var payload = $"doomed-{Guid.NewGuid():N}";
+        var input = fixture.Queue(fixture.FailQueue);
+        await input.CreateIfNotExistsAsync();
+
+        await input.SendMessageAsync(payload);
+
+        var poisoned = await fixture.ReceiveUntilAsync(fixture.FailQueue + "-poison", m => m.Any(x => x.MessageText == payload), TimeSpan.FromSeconds(30));
+        Assert.Single(poisoned, m => m.MessageText == payload);
+        // The function records each attempt with the dequeue count it was given (host.json: maxDequeueCount 3).
+        var attempts = await fixture.ReceiveUntilAsync(fixture.FailQueue + "-attempts", m => m.Count >= 3, TimeSpan.FromSeconds(5));
+        var extra = await fixture.ReceiveUntilAsync(fixture.FailQueue + "-attempts", _ => false, TimeSpan.FromSeconds(1));
+        Assert.Equal(
+            [$"{payload}|1", $"{payload}|2", $"{payload}|3"],
+            attempts.Concat(extra).Select(m => m.MessageText).Where(t => t.StartsWith(payload, StringComparison.Ordinal)).Order());
+    }
+
+    [Fact]
+    public async Task message_that_is_not_base64_goes_straight_to_poison()
+    {
+        var payload = $"not base64 {Guid.NewGuid():N}!";
+        var raw = new QueueClient(fixture.StorageConnectionString, fixture.EchoIn, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        await raw.CreateIfNotExistsAsync();
+
+        await raw.SendMessageAsync(payload);
+
+        var poison = new QueueClient(fixture.StorageConnectionString, fixture.EchoIn + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var found = false;
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); !found && DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            if (await poison.ExistsAsync())
+            {
+                found = (await poison.PeekMessagesAsync(32)).Value.Any(m => m.MessageText == payload);
+            }
+        }
+
+        Assert.True(found, "the message never reached the poison queue");
+        var copies = await fixture.ReceiveUntilAsync(fixture.EchoOut, _ => false, TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(copies, m => m.MessageText == payload);
+    }
+
+    [Fact]
+    public async Task queue_message_binds_to_the_sdk_type_through_model_binding_data()
+    {
+        var payload = $"sdk-{Guid.NewGuid():N}";
+        var input = fixture.Queue(fixture.SdkIn);
+        await input.CreateIfNotExistsAsync();
+
+        await input.SendMessageAsync(payload);
+
+        var described = await fixture.ReceiveUntilAsync(fixture.SdkOut, m => m.Any(x => x.MessageText.StartsWith(payload, StringComparison.Ordinal)), TimeSpan.FromSeconds(15));
+        Assert.Equal($"{payload}|1", Assert.Single(described, m => m.MessageText.StartsWith(payload, StringComparison.Ordinal)).MessageText);
+    }
+}
