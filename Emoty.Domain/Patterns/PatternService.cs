@@ -109,6 +109,7 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
     /// <summary>Earlier versions, newest first; history is for those who may edit.</summary>
     public async Task<IReadOnlyList<PatternVersion>> ListVersionsAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
+        caller.RequireUserId();
         var pattern = await GetAsync(caller, id, cancellationToken);
         AccessPolicy.Demand(Resolve(pattern, caller.UserId), Permission.Edit, What);
         return await store.ListVersionsAsync(id, cancellationToken);

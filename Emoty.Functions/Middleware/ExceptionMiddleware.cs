@@ -39,6 +39,15 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
                     problem = expected.ToProblem();
                     retryAfter = expected.RetryAfterSeconds;
                     break;
+                case PostgresException { SqlState: PostgresErrorCodes.CheckViolation } check:
+                    // The database's own copy of the rules caught what validation let through: still the client's data.
+                    logger.LogWarning("Check constraint {Constraint} rejected a write in {Function}", check.ConstraintName, context.FunctionDefinition.Name);
+                    problem = Problem.For(ProblemCode.ValidationFailed, $"The data breaks the rule {check.ConstraintName}.");
+                    break;
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } duplicate:
+                    logger.LogInformation("Unique constraint {Constraint} rejected a write in {Function}", duplicate.ConstraintName, context.FunctionDefinition.Name);
+                    problem = Problem.For(ProblemCode.Duplicate, "This already exists.");
+                    break;
                 case NpgsqlException or TimeoutException when IsUnavailable(failure):
                     logger.LogWarning(failure, "Database unavailable in {Function}", context.FunctionDefinition.Name);
                     problem = Problem.For(ProblemCode.ServiceUnavailable);

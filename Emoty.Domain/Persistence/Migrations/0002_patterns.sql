@@ -1,5 +1,8 @@
 -- Patterns, their history and favourites. The CHECKs mirror the API's validation rules so that
 -- no path (API, sync, batch, a hand-written script) can store what the API would reject.
+-- Text lengths: the API counts what a person sees as one character (a grapheme cluster, so a
+-- family emoji is 1) and caps each at 16 UTF-16 units; SQL can only count code points, so the
+-- CHECKs enforce that outer bound (limit × 16) and never reject text the API accepted.
 
 -- Tags are trimmed, lower-cased, 1–32 chars, unique, at most 20.
 CREATE OR REPLACE FUNCTION emoty_tags_are_valid(tags text[]) RETURNS boolean
@@ -8,7 +11,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
        AND array_position(tags, NULL) IS NULL
        AND NOT EXISTS (
            SELECT 1 FROM unnest(tags) AS t(tag)
-           WHERE char_length(t.tag) NOT BETWEEN 1 AND 32 OR t.tag <> lower(btrim(t.tag)))
+           WHERE char_length(t.tag) NOT BETWEEN 1 AND 32 * 16 OR t.tag <> lower(btrim(t.tag)))
        AND (SELECT count(DISTINCT t.tag) FROM unnest(tags) AS t(tag)) = cardinality(tags)
 $$;
 
@@ -74,16 +77,16 @@ CREATE TABLE patterns (
         setweight(to_tsvector('english'::regconfig, emoty_tags_text(tags)), 'B') ||
         setweight(to_tsvector('english'::regconfig, coalesce(description, '') || ' ' || coalesce(generation_prompt, '')), 'C')
     ) STORED,
-    CONSTRAINT patterns_name_length CHECK (char_length(name) BETWEEN 1 AND 100 AND name = btrim(name)),
-    CONSTRAINT patterns_description_length CHECK (description IS NULL OR char_length(description) <= 1000),
-    CONSTRAINT patterns_palette_id_length CHECK (char_length(palette_id) BETWEEN 1 AND 50),
+    CONSTRAINT patterns_name_length CHECK (char_length(name) BETWEEN 1 AND 100 * 16 AND name = btrim(name)),
+    CONSTRAINT patterns_description_length CHECK (description IS NULL OR char_length(description) <= 1000 * 16),
+    CONSTRAINT patterns_palette_id_length CHECK (char_length(palette_id) BETWEEN 1 AND 50 * 16),
     CONSTRAINT patterns_size_range CHECK (size BETWEEN 1 AND 64),
     CONSTRAINT patterns_sequence_valid CHECK (emoty_sequence_is_valid(sequence, size)),
     CONSTRAINT patterns_tags_valid CHECK (emoty_tags_are_valid(tags)),
     CONSTRAINT patterns_difficulty_range CHECK (difficulty_rating BETWEEN 1 AND 5),
     CONSTRAINT patterns_complexity_range CHECK (complexity_score BETWEEN 0 AND 10),
     CONSTRAINT patterns_estimated_time_range CHECK (estimated_time_minutes BETWEEN 1 AND 10080),
-    CONSTRAINT patterns_generation_prompt_length CHECK (generation_prompt IS NULL OR char_length(generation_prompt) <= 1000),
+    CONSTRAINT patterns_generation_prompt_length CHECK (generation_prompt IS NULL OR char_length(generation_prompt) <= 1000 * 16),
     CONSTRAINT patterns_version_positive CHECK (version >= 1),
     CONSTRAINT patterns_counters_non_negative CHECK (view_count >= 0 AND like_count >= 0 AND share_count >= 0 AND download_count >= 0),
     CONSTRAINT patterns_not_own_parent CHECK (parent_pattern_id IS NULL OR parent_pattern_id <> id),

@@ -1,4 +1,4 @@
--- Collections: nested folders of patterns, ordered items.
+-- Collections: nested folders of patterns, ordered items. Text limits as in 0002 (graphemes × 16).
 CREATE TABLE pattern_collections (
     id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id        uuid NOT NULL REFERENCES users (id),
@@ -12,8 +12,8 @@ CREATE TABLE pattern_collections (
     version        integer NOT NULL DEFAULT 1,
     created_at     timestamptz NOT NULL DEFAULT now(),
     updated_at     timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT pattern_collections_name_length CHECK (char_length(name) BETWEEN 1 AND 100 AND name = btrim(name)),
-    CONSTRAINT pattern_collections_description_length CHECK (description IS NULL OR char_length(description) <= 500),
+    CONSTRAINT pattern_collections_name_length CHECK (char_length(name) BETWEEN 1 AND 100 * 16 AND name = btrim(name)),
+    CONSTRAINT pattern_collections_description_length CHECK (description IS NULL OR char_length(description) <= 500 * 16),
     CONSTRAINT pattern_collections_color_format CHECK (color IS NULL OR color ~ '^#[0-9A-Fa-f]{6}$'),
     CONSTRAINT pattern_collections_not_own_parent CHECK (parent_id IS NULL OR parent_id <> id),
     CONSTRAINT pattern_collections_pattern_count_non_negative CHECK (pattern_count >= 0),

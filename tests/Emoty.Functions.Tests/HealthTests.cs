@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Emoty.Functions.Tests.Infrastructure;
+
+namespace Emoty.Functions.Tests;
+
+[Collection(AppCollection.Name)]
+public sealed class HealthTests(EmotyApp app)
+{
+    [Fact]
+    public async Task health_is_200_healthy_with_postgres_redis_and_queues_checked()
+    {
+        using var response = await app.Http.GetAsync("api/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+        foreach (var check in new[] { "postgres", "redis", "queues" })
+        {
+            Assert.Equal("healthy", body.RootElement.GetProperty("checks").GetProperty(check).GetProperty("status").GetString());
+        }
+
+        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("version").GetString()));
+    }
+
+    internal static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>An app whose Redis cannot be reached must keep serving and say so.</summary>
+public sealed class DegradedHealthTests : IAsyncLifetime
+{
+    private readonly EmotyApp _app = new()
+    {
+        OverrideSettings = () => Task.FromResult(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = $"127.0.0.1:{HealthTests.ClosedPort()},connectTimeout=500",
+        }),
+    };
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+
+    public Task DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task health_is_200_degraded_when_redis_is_down()
+    {
+        using var response = await _app.Http.GetAsync("api/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("degraded", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal("unhealthy", body.RootElement.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("healthy", body.RootElement.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
+    }
+}
+
+public sealed class UnhealthyHealthTests : IAsyncLifetime
+{
+    private readonly EmotyApp _app = new()
+    {
+        OverrideSettings = () => Task.FromResult(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={HealthTests.ClosedPort()};Database=emoty;Username=emoty;Password=emoty",
+        }),
+    };
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+
+    public Task DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task health_is_503_unhealthy_with_retry_after_when_postgres_is_down()
+    {
+        using var response = await _app.Http.GetAsync("api/health");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal("unhealthy", body.RootElement.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
+    }
+}
