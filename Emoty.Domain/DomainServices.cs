@@ -1,8 +1,10 @@
 using Azure.Storage.Queues;
 using Emoty.Domain.Caching;
+using Emoty.Domain.Collections;
 using Emoty.Domain.Health;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Patterns;
+using Emoty.Domain.Sharing;
 using Emoty.Domain.Users;
 using Emoty.Domain.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +37,12 @@ public static class DomainServices
         services.AddSingleton<PatternStore>();
         services.AddSingleton<PatternSearchStore>();
         services.AddSingleton<PatternService>();
+
+        services.AddSingleton<CollectionStore>();
+        services.AddSingleton<CollectionService>();
+
+        services.AddSingleton<ShareStore>();
+        services.AddSingleton<ShareService>();
 
         services.AddSingleton<HealthService>();
         return services;

@@ -15,6 +15,9 @@ public sealed record EmotySettings
     /// <summary>Api:RequireVersionOnWrite: writes without If-Match or a body version are 428.</summary>
     public bool RequireVersionOnWrite { get; init; }
 
+    /// <summary>Api:PublicBaseUrl: the origin share links point at; by default the origin the request came to.</summary>
+    public string? PublicBaseUrl { get; init; }
+
     public static EmotySettings From(IConfiguration configuration) => new()
     {
         PostgresConnectionString = configuration.GetConnectionString("Postgres")
@@ -22,5 +25,6 @@ public sealed record EmotySettings
         RedisConnectionString = configuration.GetConnectionString("Redis") ?? "127.0.0.1:63799",
         StorageConnectionString = configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
         RequireVersionOnWrite = bool.TryParse(configuration["Api:RequireVersionOnWrite"], out var require) && require,
+        PublicBaseUrl = string.IsNullOrWhiteSpace(configuration["Api:PublicBaseUrl"]) ? null : configuration["Api:PublicBaseUrl"],
     };
 }

@@ -38,6 +38,10 @@ public sealed record PatternResource
     [JsonIgnore]
     public DateTime? DeletedAt { get; init; }
 
+    /// <summary>Position in the collection being listed (its keyset cursor's value); null elsewhere.</summary>
+    [JsonIgnore]
+    public int? Position { get; init; }
+
     /// <summary>Full-text rank in a relevance search (the keyset cursor's value); null otherwise.</summary>
     [JsonIgnore]
     public float? Rank { get; init; }

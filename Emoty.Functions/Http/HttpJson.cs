@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Emoty.Domain.Collections;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Health;
 using Emoty.Domain.Patterns;
+using Emoty.Domain.Sharing;
 using Emoty.Domain.Users;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -21,6 +23,14 @@ namespace Emoty.Functions.Http;
 [JsonSerializable(typeof(FavoriteToggle))]
 [JsonSerializable(typeof(BatchResult))]
 [JsonSerializable(typeof(PatternVersionList))]
+[JsonSerializable(typeof(CollectionResource))]
+[JsonSerializable(typeof(CollectionDetail))]
+[JsonSerializable(typeof(CollectionPage))]
+[JsonSerializable(typeof(AddPatternsResult))]
+[JsonSerializable(typeof(Share))]
+[JsonSerializable(typeof(ShareList))]
+[JsonSerializable(typeof(ShareLink))]
+[JsonSerializable(typeof(ShareLinkList))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 internal static class HttpJson
@@ -42,6 +52,14 @@ internal static class HttpJson
     {
         var response = await request.JsonAsync(status, pattern, cancellationToken);
         response.Headers.Add("ETag", Patterns.ETag(pattern.Version));
+        return response;
+    }
+
+    public static async Task<HttpResponseData> CollectionAsync<T>(this HttpRequestData request, HttpStatusCode status, T collection, CancellationToken cancellationToken)
+        where T : CollectionResource
+    {
+        var response = await request.JsonAsync(status, collection, cancellationToken);
+        response.Headers.Add("ETag", Patterns.ETag(collection.Version));
         return response;
     }
 

@@ -55,6 +55,19 @@ internal static class RequestReader
         }
     }
 
+    /// <summary>The body as JSON when there is one; null for an empty body (routes whose body is optional).</summary>
+    public static async Task<JsonDocument?> ReadOptionalJsonAsync(this HttpRequestData request, CancellationToken cancellationToken)
+    {
+        var declared = request.Headers.TryGetValues("Content-Length", out var lengths) ? lengths.First() : null;
+        var hasType = request.Headers.TryGetValues("Content-Type", out _);
+        if (declared == "0" || (declared is null && !hasType))
+        {
+            return null;
+        }
+
+        return await request.ReadJsonAsync(cancellationToken);
+    }
+
     /// <summary>The version named by <c>If-Match: "3"</c> (or W/"3"); null without the header; 400 when it names no version.</summary>
     public static int? IfMatchVersion(this HttpRequestData request)
     {

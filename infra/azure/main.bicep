@@ -17,6 +17,8 @@ param authSigningKey string = ''
 param authJsSecret string = ''
 param authIssuer string = ''
 param authAudience string = 'emoty-api'
+@description('Origin share links point at, e.g. https://emoty.app; empty means the origin of the request.')
+param publicBaseUrl string = ''
 
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = take('${name}st${suffix}', 24)
@@ -151,6 +153,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__SigningKey', value: authSigningKey }
         { name: 'Auth__AuthJsSecret', value: authJsSecret }
         { name: 'Api__RequireVersionOnWrite', value: 'false' }
+        { name: 'Api__PublicBaseUrl', value: publicBaseUrl }
+        { name: 'SharesCleanupSchedule', value: '0 */15 * * * *' }
       ]
     }
   }

@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Text.Json;
+using Emoty.Domain.Access;
+using Emoty.Domain.Errors;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Paging;
+using Emoty.Domain.Patterns;
+using Emoty.Domain.Persistence;
+using Npgsql;
+
+namespace Emoty.Domain.Collections;
+
+/// <summary>
+/// Collections belong to one user. Anyone may read a public collection (and sees only the patterns
+/// they may see in it); only the owner changes it. A private collection of someone else is 404.
+/// </summary>
+public sealed class CollectionService(CollectionStore store, EmotySettings settings)
+{
+    private const string What = "collection";
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public async Task<CollectionPage> ListAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        var query = ParseListQuery(parameters);
+        if (!query.PublicOnly)
+        {
+            caller.RequireUserId();
+        }
+
+        var rows = await store.ListAsync(query, caller.UserId, cancellationToken);
+        string? next = null;
+        if (rows.Count > query.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = new PageCursor(rows[^1].CreatedAt.Ticks, rows[^1].Id).Encode();
+        }
+
+        return new CollectionPage(rows.Select(c => WithPermission(c, caller.UserId)).ToArray(), next);
+    }
+
+    public async Task<CollectionDetail> GetAsync(Caller caller, Guid id, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        var (limit, after) = ParsePatternsPage(parameters);
+        var collection = Visible(await store.FindAsync(id, caller.UserId, cancellationToken), caller.UserId);
+        var patterns = await store.PatternsAsync(id, caller.UserId, limit, after, cancellationToken);
+        string? next = null;
+        if (patterns.Count > limit)
+        {
+            patterns.RemoveAt(patterns.Count - 1);
+            next = new PageCursor(patterns[^1].Position ?? 0, patterns[^1].Id).Encode();
+        }
+
+        return new CollectionDetail(collection, patterns.Select(p => PatternService.WithPermission(p, caller.UserId)).ToArray(), next);
+    }
+
+    public Task<CollectionResource> CreateAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
+    {
+        var owner = caller.RequireUserId();
+        var input = CollectionInput.Parse(body, isCreate: true);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            if (input.ParentId.Or(null) is { } parent)
+            {
+                await CollectionStore.LockTreeAsync(connection, transaction, owner, cancellationToken);
+                await CheckParentAsync(connection, transaction, owner, parent, self: null, height: 1, cancellationToken);
+            }
+
+            return WithPermission(await CollectionStore.InsertAsync(connection, transaction, owner, input, cancellationToken), owner);
+        }, cancellationToken);
+    }
+
+    public Task<CollectionResource> UpdateAsync(Caller caller, Guid id, JsonElement body, int? ifMatch, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var input = CollectionInput.Parse(body, isCreate: false);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            var moving = input.ParentId.IsSet;
+            if (moving)
+            {
+                await CollectionStore.LockTreeAsync(connection, transaction, user, cancellationToken);
+            }
+
+            var current = await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
+            new VersionPrecondition(ifMatch, input.Version).Check(current.Version, current, settings.RequireVersionOnWrite);
+            if (moving && input.ParentId.Value is { } parent && parent != current.ParentId)
+            {
+                var height = await CollectionStore.HeightAsync(connection, transaction, id, cancellationToken);
+                await CheckParentAsync(connection, transaction, user, parent, self: id, height, cancellationToken);
+            }
+
+            return WithPermission(await CollectionStore.UpdateAsync(connection, transaction, current, input, cancellationToken), user);
+        }, cancellationToken);
+    }
+
+    /// <summary>Deletes the collection and its items (the patterns stay); its sub-folders move to the top level.</summary>
+    public Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            var current = await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
+            new VersionPrecondition(ifMatch, null).Check(current.Version, current, required: false);
+            await CollectionStore.DeleteAsync(connection, transaction, id, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Adds the patterns the owner can see; ids that are missing, invisible or already in are skipped.</summary>
+    public Task<AddPatternsResult> AddPatternsAsync(Caller caller, Guid id, JsonElement body, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var ids = CollectionInput.ParsePatternIds(body, distinct: false);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
+            var added = await CollectionStore.AddPatternsAsync(connection, transaction, id, user, ids, cancellationToken);
+            if (added.Count > 0)
+            {
+                await CollectionStore.TouchAsync(connection, transaction, id, user, cancellationToken);
+            }
+
+            var addedSet = added.ToHashSet();
+            return new AddPatternsResult(
+                ids.Where(addedSet.Contains).Distinct().ToArray(),
+                ids.Where(i => !addedSet.Contains(i)).Distinct().ToArray());
+        }, cancellationToken);
+    }
+
+    public Task RemovePatternAsync(Caller caller, Guid id, Guid patternId, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
+            if (!await CollectionStore.RemovePatternAsync(connection, transaction, id, patternId, cancellationToken))
+            {
+                throw new EmotyException(ProblemCode.NotFound, "That pattern is not in this collection.");
+            }
+
+            await CollectionStore.TouchAsync(connection, transaction, id, user, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<CollectionResource> ReorderAsync(Caller caller, Guid id, JsonElement body, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var ids = CollectionInput.ParsePatternIds(body, distinct: true);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
+            var strangers = await CollectionStore.NotItemsAsync(connection, transaction, id, ids, cancellationToken);
+            if (strangers.Count > 0)
+            {
+                var errors = strangers.ToDictionary(s => $"pattern_ids[{IndexOf(ids, s)}]", _ => new[] { "is not in this collection" });
+                throw new EmotyException(ProblemCode.ValidationFailed, "Only patterns of this collection can be ordered.", errors);
+            }
+
+            await CollectionStore.ReorderAsync(connection, transaction, id, ids, cancellationToken);
+            return WithPermission(await CollectionStore.TouchAsync(connection, transaction, id, user, cancellationToken), user);
+        }, cancellationToken);
+    }
+
+    // ---- helpers
+
+    private static int IndexOf(IReadOnlyList<Guid> ids, Guid id)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (ids[i] == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        TransientRetry.Pipeline.ExecuteAsync(async ct =>
+        {
+            await using var connection = await store.Database.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken).AsTask();
+
+    private static async Task<CollectionResource> LockOwnedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid user, CancellationToken cancellationToken)
+    {
+        var collection = Visible(await CollectionStore.FindAsync(connection, transaction, id, user, cancellationToken, forUpdate: true), user);
+        AccessPolicy.Demand(Resolve(collection, user), Permission.Owner, What);
+        return collection;
+    }
+
+    private static async Task CheckParentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, Guid parent, Guid? self, int height, CancellationToken cancellationToken)
+    {
+        var (depth, containsSelf, owned) = await CollectionStore.AncestryAsync(connection, transaction, parent, self, owner, cancellationToken);
+        if (!owned)
+        {
+            throw Invalid("parent_id", "names no collection of yours");
+        }
+
+        if (containsSelf)
+        {
+            throw Invalid("parent_id", "would put the collection inside itself");
+        }
+
+        if (depth + height > CollectionStore.MaxDepth)
+        {
+            throw Invalid("parent_id", $"would nest folders deeper than {CollectionStore.MaxDepth} levels");
+        }
+    }
+
+    private static EmotyException Invalid(string path, string message) =>
+        new(ProblemCode.ValidationFailed, $"{path} {message}.", new Dictionary<string, string[]> { [path] = [message] });
+
+    private static Permission Resolve(CollectionResource collection, Guid? caller) =>
+        AccessPolicy.Resolve(caller, collection.UserId, collection.IsPublic);
+
+    private static CollectionResource WithPermission(CollectionResource collection, Guid? caller) =>
+        collection with { Permission = Resolve(collection, caller).ToApi() };
+
+    private static CollectionResource Visible(CollectionResource? collection, Guid? caller) =>
+        collection is not null && AccessPolicy.CanRead(Resolve(collection, caller))
+            ? WithPermission(collection, caller)
+            : throw AccessPolicy.NotFound(What);
+
+    private static CollectionListQuery ParseListQuery(IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        bool publicOnly = false, rootOnly = false;
+        string? text = null;
+        Guid? parent = null;
+        var limit = DefaultLimit;
+        PageCursor? cursor = null;
+        foreach (var (name, value) in parameters)
+        {
+            switch (name)
+            {
+                case "public" when value is "true" or "false":
+                    publicOnly = value == "true";
+                    break;
+                case "query" when value is { Length: > 0 and <= 200 }:
+                    text = value.Trim();
+                    break;
+                case "parent_id" when value == "root":
+                    rootOnly = true;
+                    break;
+                case "parent_id" when Guid.TryParse(value, out var id):
+                    parent = id;
+                    break;
+                case "limit" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit:
+                    limit = n;
+                    break;
+                case "cursor" when PageCursor.TryDecode(value, out var c):
+                    cursor = c;
+                    break;
+                case "public":
+                    errors[name] = ["must be true or false"];
+                    break;
+                case "query":
+                    errors[name] = ["must be 1 to 200 characters"];
+                    break;
+                case "parent_id":
+                    errors[name] = ["must be a collection id or 'root'"];
+                    break;
+                case "limit":
+                    errors[name] = [$"must be an integer from 1 to {MaxLimit}"];
+                    break;
+                case "cursor":
+                    errors[name] = ["is not a valid cursor"];
+                    break;
+                default:
+                    errors[name] = ["is not a parameter of this route"];
+                    break;
+            }
+        }
+
+        return errors.Count > 0
+            ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors)
+            : new CollectionListQuery(publicOnly, text, parent, rootOnly, limit, cursor);
+    }
+
+    private static (int Limit, PageCursor? After) ParsePatternsPage(IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var limit = DefaultLimit;
+        PageCursor? after = null;
+        foreach (var (name, value) in parameters)
+        {
+            switch (name)
+            {
+                case "patterns_limit" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit:
+                    limit = n;
+                    break;
+                case "patterns_cursor" when PageCursor.TryDecode(value, out var c):
+                    after = c;
+                    break;
+                case "patterns_limit":
+                    errors[name] = [$"must be an integer from 1 to {MaxLimit}"];
+                    break;
+                case "patterns_cursor":
+                    errors[name] = ["is not a valid cursor"];
+                    break;
+                default:
+                    errors[name] = ["is not a parameter of this route"];
+                    break;
+            }
+        }
+
+        return errors.Count > 0
+            ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors)
+            : (limit, after);
+    }
+}

@@ -1,0 +1,313 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Emoty.Domain.Access;
+using Emoty.Domain.Errors;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Paging;
+using Emoty.Domain.Patterns;
+using Emoty.Domain.Persistence;
+using Npgsql;
+
+namespace Emoty.Domain.Sharing;
+
+/// <summary>
+/// Sharing a pattern: view reads, edit also updates, admin also deletes and manages shares. Only the
+/// owner grants admin or changes an admin's share; anyone may give up their own share.
+/// </summary>
+public sealed class ShareService(ShareStore store, TimeProvider time)
+{
+    private const string What = "pattern";
+
+    public Task<Share> ShareAsync(Caller caller, Guid patternId, JsonElement body, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var (target, permission, expiresAt) = ParseShare(body);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            var (pattern, mine) = await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
+            if (target == pattern.UserId)
+            {
+                throw Invalid("user_id", "is the owner, who has every permission already");
+            }
+
+            if (!AccessPolicy.CanGrant(mine, permission))
+            {
+                throw new EmotyException(ProblemCode.Forbidden, "Only the owner may grant admin.");
+            }
+
+            var existing = await ShareStore.FindAsync(connection, transaction, patternId, target, cancellationToken);
+            if (existing is { Permission: "admin", IsExpired: false } && mine != Permission.Owner)
+            {
+                throw new EmotyException(ProblemCode.Forbidden, "Only the owner may change an admin's share.");
+            }
+
+            if (!await ShareStore.UserExistsAsync(connection, transaction, target, cancellationToken))
+            {
+                throw new EmotyException(ProblemCode.NotFound, "No user has that id.");
+            }
+
+            return await ShareStore.UpsertAsync(connection, transaction, patternId, target, permission.ToApi(), expiresAt, user, cancellationToken);
+        }, cancellationToken);
+    }
+
+    public async Task<ShareList> ListAsync(Caller caller, Guid patternId, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        await InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
+        return new ShareList(await store.ListAsync(patternId, cancellationToken));
+    }
+
+    public Task RevokeAsync(Caller caller, Guid patternId, Guid target, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            // Giving up one's own share needs no more than being able to see the pattern.
+            var needed = target == user ? Permission.View : Permission.Admin;
+            var (pattern, mine) = await LockPatternAsync(connection, transaction, patternId, user, needed, cancellationToken);
+            if (target == pattern.UserId)
+            {
+                throw new EmotyException(ProblemCode.Forbidden, "The owner's access cannot be revoked.");
+            }
+
+            var existing = await ShareStore.FindAsync(connection, transaction, patternId, target, cancellationToken)
+                ?? throw new EmotyException(ProblemCode.NotFound, "That user has no share of this pattern.");
+            if (existing.Permission == "admin" && target != user && mine != Permission.Owner)
+            {
+                throw new EmotyException(ProblemCode.Forbidden, "Only the owner may revoke an admin's share.");
+            }
+
+            await ShareStore.DeleteAsync(connection, transaction, patternId, target, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>A view-only link with an unguessable code: 128 random bits, base64url.</summary>
+    public Task<ShareLink> CreateLinkAsync(Caller caller, Guid patternId, JsonElement? body, string baseUrl, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var expiresAt = ParseLink(body);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
+            var code = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+            var link = await ShareStore.InsertLinkAsync(connection, transaction, code, patternId, user, expiresAt, cancellationToken);
+            return ToLink(link, baseUrl);
+        }, cancellationToken);
+    }
+
+    public async Task<ShareLinkList> ListLinksAsync(Caller caller, Guid patternId, string baseUrl, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        await InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
+        return new ShareLinkList((await store.ListLinksAsync(patternId, cancellationToken)).Select(l => ToLink(l, baseUrl)).ToArray());
+    }
+
+    public Task RevokeLinkAsync(Caller caller, Guid patternId, string code, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
+            return await ShareStore.RevokeLinkAsync(connection, transaction, patternId, code, cancellationToken)
+                ? true
+                : throw new EmotyException(ProblemCode.NotFound, "No live link of this pattern has that code.");
+        }, cancellationToken);
+    }
+
+    /// <summary>GET /api/shared/{code}: anyone holding a live link reads exactly that pattern.</summary>
+    public async Task<PatternResource> ReadLinkAsync(Caller caller, string code, CancellationToken cancellationToken)
+    {
+        var pattern = code.Length is >= 16 and <= 64 ? await store.FindByLinkAsync(code, caller.UserId, cancellationToken) : null;
+        if (pattern is null)
+        {
+            throw new EmotyException(ProblemCode.NotFound, "This link does not exist, has expired or was revoked.");
+        }
+
+        var permission = PatternService.Resolve(pattern, caller.UserId);
+        return pattern with { Permission = (permission > Permission.View ? permission : Permission.View).ToApi() };
+    }
+
+    /// <summary>GET /api/me/shared: patterns shared with the caller, most recently shared first.</summary>
+    public async Task<SearchPage> SharedWithMeAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var (limit, cursor) = ParsePage(parameters);
+        var rows = await store.SharedWithAsync(user, limit, cursor is { } c ? new DateTime(c.Key, DateTimeKind.Utc) : null, cursor?.Id ?? Guid.Empty, cancellationToken);
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = new PageCursor(rows[^1].SharedAt.Ticks, rows[^1].Pattern.Id).Encode();
+        }
+
+        return new SearchPage(rows.Select(r => PatternService.WithPermission(r.Pattern, user)).ToArray(), next);
+    }
+
+    public Task<CleanupResult> DeleteExpiredAsync(CancellationToken cancellationToken) => store.DeleteExpiredAsync(cancellationToken);
+
+    // ---- helpers
+
+    private static ShareLink ToLink((string Code, Guid PatternId, DateTime? ExpiresAt, DateTime CreatedAt) link, string baseUrl) =>
+        new(link.Code, link.PatternId, $"{baseUrl.TrimEnd('/')}/api/shared/{link.Code}", link.ExpiresAt, link.CreatedAt);
+
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        TransientRetry.Pipeline.ExecuteAsync(async ct =>
+        {
+            await using var connection = await store.Database.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken).AsTask();
+
+    private static async Task<(PatternResource Pattern, Permission Mine)> LockPatternAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid user, Permission needed, CancellationToken cancellationToken, bool forUpdate = true)
+    {
+        var pattern = await PatternStore.FindAsync(connection, transaction, patternId, user, cancellationToken, forUpdate: forUpdate)
+            ?? throw AccessPolicy.NotFound(What);
+        var mine = PatternService.Resolve(pattern, user);
+        AccessPolicy.Demand(mine, needed, What);
+        return (pattern, mine);
+    }
+
+    private (Guid User, Permission Permission, DateTime? ExpiresAt) ParseShare(JsonElement body)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        Guid user = default;
+        var permission = Permission.None;
+        DateTime? expiresAt = null;
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(PatternInput.RootPath, "must be a JSON object");
+        }
+
+        foreach (var field in body.EnumerateObject())
+        {
+            switch (field.Name)
+            {
+                case "user_id":
+                    if (field.Value.ValueKind != JsonValueKind.String || !Guid.TryParse(field.Value.GetString(), out user))
+                    {
+                        errors["user_id"] = ["must be a user id (UUID)"];
+                    }
+
+                    break;
+                case "permission":
+                    if (field.Value.ValueKind != JsonValueKind.String || !PermissionNames.TryParseShare(field.Value.GetString(), out permission))
+                    {
+                        errors["permission"] = ["must be one of view, edit, admin"];
+                    }
+
+                    break;
+                case "expires_at":
+                    expiresAt = ParseExpiry(field.Value, errors);
+                    break;
+                default:
+                    errors[field.Name] = ["is not a known field"];
+                    break;
+            }
+        }
+
+        if (!body.TryGetProperty("user_id", out _))
+        {
+            errors["user_id"] = ["is required"];
+        }
+
+        if (!body.TryGetProperty("permission", out _))
+        {
+            errors["permission"] = ["is required"];
+        }
+
+        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The share is not valid.", errors) : (user, permission, expiresAt);
+    }
+
+    private DateTime? ParseLink(JsonElement? body)
+    {
+        if (body is not { } element)
+        {
+            return null;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        DateTime? expiresAt = null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(PatternInput.RootPath, "must be a JSON object");
+        }
+
+        foreach (var field in element.EnumerateObject())
+        {
+            if (field.Name == "expires_at")
+            {
+                expiresAt = ParseExpiry(field.Value, errors);
+            }
+            else
+            {
+                errors[field.Name] = ["is not a known field"];
+            }
+        }
+
+        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The link is not valid.", errors) : expiresAt;
+    }
+
+    private DateTime? ParseExpiry(JsonElement value, Dictionary<string, string[]> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String
+            || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            || !HasOffset(value.GetString()!))
+        {
+            errors["expires_at"] = ["must be an ISO-8601 timestamp with an offset, e.g. 2026-12-31T23:59:59Z"];
+            return null;
+        }
+
+        if (at <= time.GetUtcNow())
+        {
+            errors["expires_at"] = ["must lie in the future"];
+            return null;
+        }
+
+        return at.UtcDateTime;
+    }
+
+    private static bool HasOffset(string text) =>
+        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+
+    private static (int Limit, PageCursor? Cursor) ParsePage(IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var limit = 20;
+        PageCursor? cursor = null;
+        foreach (var (name, value) in parameters)
+        {
+            if (name == "limit" && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100)
+            {
+                limit = n;
+            }
+            else if (name == "cursor" && PageCursor.TryDecode(value, out var c))
+            {
+                cursor = c;
+            }
+            else
+            {
+                errors[name] = [name switch
+                {
+                    "limit" => "must be an integer from 1 to 100",
+                    "cursor" => "is not a valid cursor",
+                    _ => "is not a parameter of this route",
+                }];
+            }
+        }
+
+        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors) : (limit, cursor);
+    }
+
+    private static EmotyException Invalid(string path, string message) =>
+        new(ProblemCode.ValidationFailed, $"{path} {message}.", new Dictionary<string, string[]> { [path] = [message] });
+}

@@ -1,0 +1,123 @@
+using Dapper;
+using Emoty.Domain.Patterns;
+using Npgsql;
+
+namespace Emoty.Domain.Sharing;
+
+/// <summary>SQL for shares and share links. "Unexpired" is always checked against now(), never left to the cleanup.</summary>
+public sealed class ShareStore(NpgsqlDataSource database)
+{
+    private const string ShareColumns = "pattern_id, shared_with AS user_id, permission, expires_at, shared_by, created_at, updated_at";
+    private const string LinkColumns = "code, pattern_id, expires_at, created_at";
+
+    public NpgsqlDataSource Database => database;
+
+    internal static Task<Share?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid userId, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<Share>(new CommandDefinition(
+            $"SELECT {ShareColumns} FROM pattern_shares WHERE pattern_id = @patternId AND shared_with = @userId",
+            new { patternId, userId }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Creates the share or, when the user already has one, replaces its permission and expiry.</summary>
+    internal static Task<Share> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid userId, string permission, DateTime? expiresAt, Guid sharedBy, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<Share>(new CommandDefinition($"""
+            INSERT INTO pattern_shares (pattern_id, shared_with, permission, expires_at, shared_by)
+            VALUES (@patternId, @userId, @permission, @expiresAt, @sharedBy)
+            ON CONFLICT (pattern_id, shared_with) DO UPDATE
+               SET permission = excluded.permission, expires_at = excluded.expires_at, shared_by = excluded.shared_by, updated_at = now()
+            RETURNING {ShareColumns}
+            """, new { patternId, userId, permission, expiresAt, sharedBy }, transaction, cancellationToken: cancellationToken));
+
+    internal static async Task<bool> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid userId, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM pattern_shares WHERE pattern_id = @patternId AND shared_with = @userId",
+            new { patternId, userId }, transaction, cancellationToken: cancellationToken)) == 1;
+
+    public async Task<IReadOnlyList<Share>> ListAsync(Guid patternId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Share>(new CommandDefinition(
+            $"SELECT {ShareColumns} FROM pattern_shares WHERE pattern_id = @patternId ORDER BY created_at, shared_with",
+            new { patternId }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    internal static Task<bool> UserExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = @userId)", new { userId }, transaction, cancellationToken: cancellationToken));
+
+    internal static Task<(string Code, Guid PatternId, DateTime? ExpiresAt, DateTime CreatedAt)> InsertLinkAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, Guid patternId, Guid createdBy, DateTime? expiresAt, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<(string, Guid, DateTime?, DateTime)>(new CommandDefinition($"""
+            INSERT INTO pattern_share_links (code, pattern_id, created_by, expires_at) VALUES (@code, @patternId, @createdBy, @expiresAt)
+            RETURNING {LinkColumns}
+            """, new { code, patternId, createdBy, expiresAt }, transaction, cancellationToken: cancellationToken));
+
+    public async Task<IReadOnlyList<(string Code, Guid PatternId, DateTime? ExpiresAt, DateTime CreatedAt)>> ListLinksAsync(Guid patternId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<(string, Guid, DateTime?, DateTime)>(new CommandDefinition($"""
+            SELECT {LinkColumns} FROM pattern_share_links
+            WHERE pattern_id = @patternId AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            ORDER BY created_at, code
+            """, new { patternId }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    internal static async Task<bool> RevokeLinkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, string code, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE pattern_share_links SET revoked_at = now() WHERE code = @code AND pattern_id = @patternId AND revoked_at IS NULL",
+            new { patternId, code }, transaction, cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>The pattern behind a live link (not revoked, not expired, pattern not deleted), as <paramref name="caller"/> sees it.</summary>
+    public async Task<PatternResource?> FindByLinkAsync(string code, Guid? caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<PatternResource>(new CommandDefinition($"""
+            SELECT {PatternStore.ResourceColumns}
+            FROM pattern_share_links l JOIN patterns p ON p.id = l.pattern_id
+            WHERE l.code = @code AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > now()) AND p.deleted_at IS NULL
+            """, new { code, caller }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Patterns shared with the caller (unexpired, live), most recently shared first, keyset by (share time, id).</summary>
+    public async Task<List<(PatternResource Pattern, DateTime SharedAt)>> SharedWithAsync(Guid caller, int limit, DateTime? beforeTime, Guid beforeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PatternResource, DateTime, (PatternResource, DateTime)>(new CommandDefinition($"""
+            SELECT {PatternStore.ResourceColumns}, s.created_at AS shared_at
+            FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id
+            WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now()) AND p.deleted_at IS NULL
+              {(beforeTime is null ? "" : "AND (s.created_at, s.pattern_id) < (@beforeTime, @beforeId)")}
+            ORDER BY s.created_at DESC, s.pattern_id DESC
+            LIMIT @take
+            """, new { caller, take = limit + 1, beforeTime, beforeId }, cancellationToken: cancellationToken),
+            (pattern, sharedAt) => (pattern, sharedAt), splitOn: "shared_at");
+        return rows.AsList();
+    }
+
+    /// <summary>Deletes expired shares and dead links in bounded batches, so no sweep holds long locks.</summary>
+    public async Task<CleanupResult> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        int shares = 0, links = 0, removed;
+        do
+        {
+            removed = await connection.ExecuteAsync(new CommandDefinition("""
+                DELETE FROM pattern_shares WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM pattern_shares WHERE expires_at <= now() LIMIT 1000 FOR UPDATE SKIP LOCKED))
+                """, cancellationToken: cancellationToken));
+            shares += removed;
+        }
+        while (removed == 1000);
+
+        do
+        {
+            removed = await connection.ExecuteAsync(new CommandDefinition("""
+                DELETE FROM pattern_share_links WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM pattern_share_links WHERE expires_at <= now() OR revoked_at IS NOT NULL LIMIT 1000 FOR UPDATE SKIP LOCKED))
+                """, cancellationToken: cancellationToken));
+            links += removed;
+        }
+        while (removed == 1000);
+
+        return new CleanupResult(shares, links);
+    }
+}
