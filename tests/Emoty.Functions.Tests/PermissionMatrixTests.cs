@@ -14,8 +14,8 @@ public sealed class PermissionMatrixTests(EmotyApp app)
 {
     public enum Who { Owner, Admin, Edit, View, Expired, Other, Anonymous }
 
-    /// <summary>A private pattern (two versions) shared four ways, and a private and a public collection holding it.</summary>
-    public sealed record World(Dictionary<Who, Guid?> Users, Guid Pattern, Guid PublicPattern, Guid PrivateCollection, Guid PublicCollection, Guid Stranger);
+    /// <summary>A private pattern (two versions) shared four ways and by a link, and a private and a public collection holding it.</summary>
+    public sealed record World(Dictionary<Who, Guid?> Users, Guid Pattern, Guid PublicPattern, Guid PrivateCollection, Guid PublicCollection, Guid Stranger, string LinkCode);
 
     private async Task<World> BuildAsync()
     {
@@ -49,9 +49,12 @@ public sealed class PermissionMatrixTests(EmotyApp app)
             (await app.SendAsync(HttpMethod.Post, $"api/collections/{collection}/patterns", owner, new { pattern_ids = new[] { pattern, publicPattern } })).Response.Dispose();
         }
 
+        var link = await app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/share-link", owner, new { });
+        Assert.True(link.Status == HttpStatusCode.Created, link.Body.ToString());
+
         var stranger = Guid.NewGuid();
         (await app.SendAsync(HttpMethod.Get, "api/me", stranger)).Response.Dispose();
-        return new World(users, pattern, publicPattern, privateCollection, publicCollection, stranger);
+        return new World(users, pattern, publicPattern, privateCollection, publicCollection, stranger, link.Body.GetProperty("code").GetString()!);
     }
 
     public sealed record Cell(string Route, Func<World, (HttpMethod Method, string Path, object? Body)> Request, int[] Expected)
@@ -62,6 +65,10 @@ public sealed class PermissionMatrixTests(EmotyApp app)
     // Expected statuses in the order Owner, Admin, Edit, View, Expired, Other, Anonymous.
     public static TheoryData<Cell> Cells => new()
     {
+        new("GET me", w => (HttpMethod.Get, "api/me", null), [200, 200, 200, 200, 200, 200, 401]),
+        new("GET my favorites", w => (HttpMethod.Get, "api/me/favorites", null), [200, 200, 200, 200, 200, 200, 401]),
+        new("POST pattern", w => (HttpMethod.Post, "api/patterns", new { name = "New", sequence = new[] { "🆕" } }), [201, 201, 201, 201, 201, 201, 401]),
+        new("GET patterns (search)", w => (HttpMethod.Get, "api/patterns?query=matrix", null), [200, 200, 200, 200, 200, 200, 200]),
         new("GET pattern", w => (HttpMethod.Get, $"api/patterns/{w.Pattern}", null), [200, 200, 200, 200, 404, 404, 404]),
         new("GET public pattern", w => (HttpMethod.Get, $"api/patterns/{w.PublicPattern}", null), [200, 200, 200, 200, 200, 200, 200]),
         new("PUT pattern", w => (HttpMethod.Put, $"api/patterns/{w.Pattern}", new { name = "Renamed" }), [200, 200, 200, 403, 404, 404, 401]),
@@ -82,6 +89,9 @@ public sealed class PermissionMatrixTests(EmotyApp app)
         new("DELETE the owner", w => (HttpMethod.Delete, $"api/patterns/{w.Pattern}/shares/{w.Users[Who.Owner]}", null), [403, 403, 403, 403, 404, 404, 401]),
         new("POST share-link", w => (HttpMethod.Post, $"api/patterns/{w.Pattern}/share-link", new { }), [201, 201, 403, 403, 404, 404, 401]),
         new("GET share-links", w => (HttpMethod.Get, $"api/patterns/{w.Pattern}/share-links", null), [200, 200, 403, 403, 404, 404, 401]),
+        new("DELETE share-link", w => (HttpMethod.Delete, $"api/patterns/{w.Pattern}/share-links/{w.LinkCode}", null), [204, 204, 403, 403, 404, 404, 401]),
+        new("GET shared link", w => (HttpMethod.Get, $"api/shared/{w.LinkCode}", null), [200, 200, 200, 200, 200, 200, 200]),
+        new("POST collection", w => (HttpMethod.Post, "api/collections", new { name = "Another folder" }), [201, 201, 201, 201, 201, 201, 401]),
         new("GET private collection", w => (HttpMethod.Get, $"api/collections/{w.PrivateCollection}", null), [200, 404, 404, 404, 404, 404, 404]),
         new("GET public collection", w => (HttpMethod.Get, $"api/collections/{w.PublicCollection}", null), [200, 200, 200, 200, 200, 200, 200]),
         new("PUT private collection", w => (HttpMethod.Put, $"api/collections/{w.PrivateCollection}", new { name = "Mine" }), [200, 404, 404, 404, 404, 404, 401]),
