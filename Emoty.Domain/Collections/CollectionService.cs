@@ -58,7 +58,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
     {
         var owner = caller.RequireUserId();
         var input = CollectionInput.Parse(body, isCreate: true);
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             if (input.ParentId.Or(null) is { } parent)
             {
@@ -74,7 +74,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
     {
         var user = caller.RequireUserId();
         var input = CollectionInput.Parse(body, isCreate: false);
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var moving = input.ParentId.IsSet;
             if (moving)
@@ -98,7 +98,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
     public Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var current = await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
             new VersionPrecondition(ifMatch, null).Check(current.Version, current, required: false);
@@ -112,7 +112,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
     {
         var user = caller.RequireUserId();
         var ids = CollectionInput.ParsePatternIds(body, distinct: false);
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
             var added = await CollectionStore.AddPatternsAsync(connection, transaction, id, user, ids, cancellationToken);
@@ -131,7 +131,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
     public Task RemovePatternAsync(Caller caller, Guid id, Guid patternId, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
             if (!await CollectionStore.RemovePatternAsync(connection, transaction, id, patternId, cancellationToken))
@@ -148,7 +148,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
     {
         var user = caller.RequireUserId();
         var ids = CollectionInput.ParsePatternIds(body, distinct: true);
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
             var strangers = await CollectionStore.NotItemsAsync(connection, transaction, id, ids, cancellationToken);
@@ -178,15 +178,6 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
         return -1;
     }
 
-    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        TransientRetry.Pipeline.ExecuteAsync(async ct =>
-        {
-            await using var connection = await store.Database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(ct);
-            return result;
-        }, cancellationToken).AsTask();
 
     private static async Task<CollectionResource> LockOwnedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid user, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
+using Emoty.Domain.Persistence;
 
 namespace Emoty.Domain.Patterns;
 
@@ -25,7 +26,7 @@ public sealed partial class PatternService
     {
         var user = caller.RequireUserId();
         var operations = ParseBatch(body);
-        return await InTransactionAsync(async (connection, transaction) =>
+        return await store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var results = new List<BatchOperationResult>(operations.Count);
             foreach (var operation in operations)

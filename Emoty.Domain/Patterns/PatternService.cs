@@ -54,7 +54,7 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
     {
         var owner = caller.RequireUserId();
         var draft = PatternInput.ParseCreate(body);
-        return await InTransactionAsync((connection, transaction) =>
+        return await store.Database.InTransactionAsync((connection, transaction) =>
             CreateAsync(connection, transaction, owner, draft, "", cancellationToken), cancellationToken);
     }
 
@@ -63,14 +63,14 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
         var user = caller.RequireUserId();
         var changes = PatternInput.ParseChanges(body);
         var precondition = new VersionPrecondition(ifMatch, changes.Version);
-        return await InTransactionAsync((connection, transaction) =>
+        return await store.Database.InTransactionAsync((connection, transaction) =>
             UpdateAsync(connection, transaction, user, id, changes, precondition, "", cancellationToken), cancellationToken);
     }
 
     public Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return InTransactionAsync((connection, transaction) =>
+        return store.Database.InTransactionAsync((connection, transaction) =>
             DeleteAsync(connection, transaction, user, id, new VersionPrecondition(ifMatch, null), cancellationToken), cancellationToken);
     }
 
@@ -78,7 +78,7 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
     public Task<PatternResource> RestoreAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var pattern = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken, includeDeleted: true, forUpdate: true);
             if (pattern is null || (pattern.DeletedAt is not null && pattern.UserId != user))
@@ -119,7 +119,7 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
     public Task<PatternResource> RestoreVersionAsync(Caller caller, Guid id, int version, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken);
             new VersionPrecondition(ifMatch, null).Check(pattern.Version, WithPermission(pattern, user), settings.RequireVersionOnWrite);
@@ -193,18 +193,7 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
 
     // ---- helpers
 
-    internal Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        TransientRetry.Pipeline.ExecuteAsync(async ct =>
-        {
-            await using var connection = await store.Database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(ct);
-            return result;
-        }, cancellationToken).AsTask();
 
-    private Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
-        InTransactionAsync(async (c, t) => { await work(c, t); return true; }, cancellationToken);
 
     private static async Task<PatternResource> LockForWriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, Permission needed, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
     {
         var user = caller.RequireUserId();
         var (target, permission, expiresAt) = ParseShare(body);
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var (pattern, mine) = await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
             if (target == pattern.UserId)
@@ -54,14 +54,14 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
     public async Task<ShareList> ListAsync(Caller caller, Guid patternId, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        await InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
+        await store.Database.InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
         return new ShareList(await store.ListAsync(patternId, cancellationToken));
     }
 
     public Task RevokeAsync(Caller caller, Guid patternId, Guid target, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             // Giving up one's own share needs no more than being able to see the pattern.
             var needed = target == user ? Permission.View : Permission.Admin;
@@ -88,7 +88,7 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
     {
         var user = caller.RequireUserId();
         var expiresAt = ParseLink(body);
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
             var code = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
@@ -100,14 +100,14 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
     public async Task<ShareLinkList> ListLinksAsync(Caller caller, Guid patternId, string baseUrl, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        await InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
+        await store.Database.InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
         return new ShareLinkList((await store.ListLinksAsync(patternId, cancellationToken)).Select(l => ToLink(l, baseUrl)).ToArray());
     }
 
     public Task RevokeLinkAsync(Caller caller, Guid patternId, string code, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return InTransactionAsync(async (connection, transaction) =>
+        return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
             return await ShareStore.RevokeLinkAsync(connection, transaction, patternId, code, cancellationToken)
@@ -152,15 +152,6 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
     private static ShareLink ToLink((string Code, Guid PatternId, DateTime? ExpiresAt, DateTime CreatedAt) link, string baseUrl) =>
         new(link.Code, link.PatternId, $"{baseUrl.TrimEnd('/')}/api/shared/{link.Code}", link.ExpiresAt, link.CreatedAt);
 
-    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        TransientRetry.Pipeline.ExecuteAsync(async ct =>
-        {
-            await using var connection = await store.Database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(ct);
-            return result;
-        }, cancellationToken).AsTask();
 
     private static async Task<(PatternResource Pattern, Permission Mine)> LockPatternAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid user, Permission needed, CancellationToken cancellationToken, bool forUpdate = true)
