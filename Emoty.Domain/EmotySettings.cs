@@ -1,3 +1,4 @@
+using Emoty.Domain.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace Emoty.Domain;
@@ -18,6 +19,9 @@ public sealed record EmotySettings
     /// <summary>Api:PublicBaseUrl: the origin share links point at; by default the origin the request came to.</summary>
     public string? PublicBaseUrl { get; init; }
 
+    /// <summary>UsageEventsQueue and SyncBatchesQueue: the names of the two storage queues.</summary>
+    public QueueNames Queues { get; init; } = QueueNames.Default;
+
     public static EmotySettings From(IConfiguration configuration) => new()
     {
         PostgresConnectionString = configuration.GetConnectionString("Postgres")
@@ -26,5 +30,8 @@ public sealed record EmotySettings
         StorageConnectionString = configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
         RequireVersionOnWrite = bool.TryParse(configuration["Api:RequireVersionOnWrite"], out var require) && require,
         PublicBaseUrl = string.IsNullOrWhiteSpace(configuration["Api:PublicBaseUrl"]) ? null : configuration["Api:PublicBaseUrl"],
+        Queues = new QueueNames(
+            configuration[QueueNames.UsageEventsSetting] ?? QueueNames.Default.UsageEvents,
+            configuration[QueueNames.SyncBatchesSetting] ?? QueueNames.Default.SyncBatches),
     };
 }

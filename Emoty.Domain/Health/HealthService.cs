@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Azure.Storage.Queues;
-using Emoty.Domain.Queues;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Emoty.Domain.Caching;
@@ -29,6 +28,7 @@ public sealed class HealthService(
     NpgsqlDataSource database,
     RedisConnection redis,
     QueueServiceClient queues,
+    EmotySettings settings,
     ILogger<HealthService> logger)
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
@@ -49,7 +49,7 @@ public sealed class HealthService(
         }, cancellationToken);
         var queue = RunAsync("queues", async ct =>
         {
-            foreach (var name in QueueNames.All)
+            foreach (var name in settings.Queues.All)
             {
                 await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: ct);
             }

@@ -36,6 +36,11 @@ public sealed class EmotyApp : IAsyncLifetime
             ["ConnectionStrings__Redis"] = await TestServices.RedisAsync(),
             ["AzureWebJobsStorage"] = await TestServices.StorageConnectionStringAsync(),
         };
+
+        // Every app of the run shares one Azurite: queues of their own keep each app's messages its own.
+        var queueSuffix = Guid.NewGuid().ToString("N")[..12];
+        settings["UsageEventsQueue"] = $"usage-events-{queueSuffix}";
+        settings["SyncBatchesQueue"] = $"sync-batches-{queueSuffix}";
         if (OverrideSettings is not null)
         {
             foreach (var (key, value) in await OverrideSettings())
