@@ -7,6 +7,8 @@ using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
 using Emoty.Domain.Users;
 using Emoty.Domain.Persistence;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,6 +31,7 @@ public static class DomainServices
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
 
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
+        AddCache(services, CacheSettings.From(configuration));
         services.AddSingleton(AuthSettings.From(configuration));
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<UserStore>();
@@ -36,6 +39,7 @@ public static class DomainServices
 
         services.AddSingleton<PatternStore>();
         services.AddSingleton<PatternSearchStore>();
+        services.AddSingleton<PatternReadCache>();
         services.AddSingleton<PatternService>();
 
         services.AddSingleton<CollectionStore>();
@@ -46,5 +50,18 @@ public static class DomainServices
 
         services.AddSingleton<HealthService>();
         return services;
+    }
+
+    /// <summary>HybridCache over Redis: L1 in this process, L2 shared, invalidation broadcast between instances.</summary>
+    private static void AddCache(IServiceCollection services, CacheSettings cache)
+    {
+        services.AddSingleton(cache);
+        services.AddSingleton<IDistributedCache, RedisL2Cache>();
+        services.AddHybridCache(options =>
+        {
+            options.MaximumPayloadBytes = 4 * 1024 * 1024;
+            options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = cache.Expiration, LocalCacheExpiration = cache.LocalExpiration };
+        }).AddSerializerFactory(new CacheSerializerFactory());
+        services.AddSingleton<CacheInvalidation>();
     }
 }

@@ -12,6 +12,12 @@ public sealed class RedisConnection(string configuration, ILogger<RedisConnectio
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnectionMultiplexer? _multiplexer;
 
+    /// <summary>Raised when the connection comes back after an outage (invalidations may have been missed meanwhile).</summary>
+    public event Action? Restored;
+
+    /// <summary>Whether Redis can be used right now; the first call waits for the first connection attempt.</summary>
+    public async ValueTask<bool> IsConnectedAsync() => (_multiplexer ?? await GetAsync()).IsConnected;
+
     public async Task<IConnectionMultiplexer> GetAsync()
     {
         if (_multiplexer is { } ready)
@@ -29,11 +35,16 @@ public sealed class RedisConnection(string configuration, ILogger<RedisConnectio
                 options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
                 options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
                 options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+                // A cache must not queue commands during an outage: fail them at once and use PostgreSQL.
+                options.BacklogPolicy = BacklogPolicy.FailFast;
                 _multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
                 _multiplexer.ConnectionFailed += (_, e) =>
                     logger.LogWarning(e.Exception, "Redis connection to {Endpoint} failed: {FailureType}", e.EndPoint, e.FailureType);
                 _multiplexer.ConnectionRestored += (_, e) =>
+                {
                     logger.LogInformation("Redis connection to {Endpoint} restored", e.EndPoint);
+                    Restored?.Invoke();
+                };
             }
 
             return _multiplexer;

@@ -26,7 +26,7 @@ public sealed partial class PatternService
     {
         var user = caller.RequireUserId();
         var operations = ParseBatch(body);
-        return await store.Database.InTransactionAsync(async (connection, transaction) =>
+        var batch = await store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var results = new List<BatchOperationResult>(operations.Count);
             foreach (var operation in operations)
@@ -63,6 +63,10 @@ public sealed partial class PatternService
                 return new BatchOperationResult(delete.Index, delete.Id, null, "deleted");
             }
         }, cancellationToken);
+
+        // Creates too: a cached miss of a new id must not outlive the create.
+        await cache.InvalidateAsync(batch.Results.Select(r => r.Id), cancellationToken);
+        return batch;
     }
 
     private static BatchOperationResult Created(int index, PatternResource p) => new(index, p.Id, p.Version, "created");

@@ -12,14 +12,28 @@ namespace Emoty.Domain.Patterns;
 /// with the row, writes lock the row they change, and every content change keeps the replaced
 /// version in pattern_versions. The batch runs the same steps inside one transaction.
 /// </summary>
-public sealed partial class PatternService(PatternStore store, PatternSearchStore search, EmotySettings settings)
+public sealed partial class PatternService(
+    PatternStore store, PatternSearchStore search, PatternReadCache cache, EmotySettings settings, TimeProvider time)
 {
     private const string What = "pattern";
 
+    /// <summary>
+    /// One pattern through the cache: the entry is the same for every caller, and the caller's access
+    /// (owner, an unexpired share, public) and favourite are decided per request from it.
+    /// </summary>
     public async Task<PatternResource> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
-        var pattern = await store.FindAsync(id, caller.UserId, cancellationToken);
-        return Visible(pattern, caller) ?? throw AccessPolicy.NotFound(What);
+        var cached = await cache.GetAsync(id, cancellationToken) ?? throw AccessPolicy.NotFound(What);
+        var (share, known) = cached.ShareFor(caller.UserId, time.GetUtcNow().UtcDateTime);
+        if (!known)
+        {
+            return Visible(await store.FindAsync(id, caller.UserId, cancellationToken), caller) ?? throw AccessPolicy.NotFound(What);
+        }
+
+        var pattern = Visible(cached.Pattern with { SharePermission = share }, caller) ?? throw AccessPolicy.NotFound(What);
+        return caller.UserId is { } user && await cache.IsFavoritedAsync(user, id, cancellationToken)
+            ? pattern with { IsFavorited = true }
+            : pattern;
     }
 
     /// <summary>GET /api/patterns: anonymous callers see public patterns; signed-in ones also their own and those shared with them.</summary>
@@ -63,22 +77,25 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
         var user = caller.RequireUserId();
         var changes = PatternInput.ParseChanges(body);
         var precondition = new VersionPrecondition(ifMatch, changes.Version);
-        return await store.Database.InTransactionAsync((connection, transaction) =>
+        var updated = await store.Database.InTransactionAsync((connection, transaction) =>
             UpdateAsync(connection, transaction, user, id, changes, precondition, "", cancellationToken), cancellationToken);
+        await cache.InvalidateAsync([id], cancellationToken);
+        return updated;
     }
 
-    public Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return store.Database.InTransactionAsync((connection, transaction) =>
+        await store.Database.InTransactionAsync((connection, transaction) =>
             DeleteAsync(connection, transaction, user, id, new VersionPrecondition(ifMatch, null), cancellationToken), cancellationToken);
+        await cache.InvalidateAsync([id], cancellationToken);
     }
 
     /// <summary>Undoes a soft delete. Only the owner may; to anyone else a deleted pattern does not exist.</summary>
-    public Task<PatternResource> RestoreAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    public async Task<PatternResource> RestoreAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        var restored = await store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var pattern = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken, includeDeleted: true, forUpdate: true);
             if (pattern is null || (pattern.DeletedAt is not null && pattern.UserId != user))
@@ -93,9 +110,11 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
             }
 
             await PatternStore.RestoreAsync(connection, transaction, id, cancellationToken);
-            var restored = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken);
-            return WithPermission(restored!, user);
+            var live = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken);
+            return WithPermission(live!, user);
         }, cancellationToken);
+        await cache.InvalidateAsync([id], cancellationToken);
+        return restored;
     }
 
     public async Task<FavoriteToggle> ToggleFavoriteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -103,6 +122,7 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
         var user = caller.RequireUserId();
         var result = await store.ToggleFavoriteAsync(id, user, p => AccessPolicy.CanRead(Resolve(p, user)), cancellationToken)
             ?? throw AccessPolicy.NotFound(What);
+        await cache.InvalidateFavoriteAsync(user, id, cancellationToken);
         return new FavoriteToggle(id, result.IsFavorited, result.LikeCount);
     }
 
@@ -116,10 +136,10 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
     }
 
     /// <summary>Makes version <paramref name="version"/>'s content current again, as a new version.</summary>
-    public Task<PatternResource> RestoreVersionAsync(Caller caller, Guid id, int version, int? ifMatch, CancellationToken cancellationToken)
+    public async Task<PatternResource> RestoreVersionAsync(Caller caller, Guid id, int version, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        var restored = await store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken);
             new VersionPrecondition(ifMatch, null).Check(pattern.Version, WithPermission(pattern, user), settings.RequireVersionOnWrite);
@@ -147,6 +167,8 @@ public sealed partial class PatternService(PatternStore store, PatternSearchStor
             await PatternStore.SnapshotAsync(connection, transaction, id, user, cancellationToken);
             return WithPermission(await PatternStore.UpdateContentAsync(connection, transaction, id, user, draft, cancellationToken), user);
         }, cancellationToken);
+        await cache.InvalidateAsync([id], cancellationToken);
+        return restored;
     }
 
     // ---- steps shared by the single-pattern routes and the batch (they run inside the caller's transaction)

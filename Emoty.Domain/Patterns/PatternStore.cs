@@ -29,6 +29,36 @@ public sealed class PatternStore(NpgsqlDataSource database)
         return await FindAsync(connection, null, id, caller, cancellationToken, includeDeleted, forUpdate: false);
     }
 
+    /// <summary>A live pattern as nobody in particular sees it, with up to <paramref name="maxShares"/> of its unexpired shares, in one round trip.</summary>
+    public async Task<CachedPattern?> FindForCacheAsync(Guid id, int maxShares, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT {ResourceColumns} FROM patterns p WHERE p.id = @id AND p.deleted_at IS NULL;
+            SELECT shared_with AS user_id, permission, expires_at FROM pattern_shares
+            WHERE pattern_id = @id AND (expires_at IS NULL OR expires_at > now())
+            ORDER BY shared_with LIMIT @take;
+            """;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { id, caller = (Guid?)null, take = maxShares + 1 }, cancellationToken: cancellationToken));
+        var pattern = await results.ReadSingleOrDefaultAsync<PatternResource>();
+        if (pattern is null)
+        {
+            return null;
+        }
+
+        var shares = (await results.ReadAsync<CachedShare>()).ToArray();
+        return shares.Length > maxShares ? new CachedPattern(pattern, shares[..maxShares], false) : new CachedPattern(pattern, shares, true);
+    }
+
+    public async Task<bool> IsFavoritedAsync(Guid user, Guid pattern, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM pattern_favorites WHERE user_id = @user AND pattern_id = @pattern)",
+            new { user, pattern }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Reads one pattern; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
     internal static Task<PatternResource?> FindAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, Guid? caller,

@@ -15,15 +15,15 @@ namespace Emoty.Domain.Sharing;
 /// Sharing a pattern: view reads, edit also updates, admin also deletes and manages shares. Only the
 /// owner grants admin or changes an admin's share; anyone may give up their own share.
 /// </summary>
-public sealed class ShareService(ShareStore store, TimeProvider time)
+public sealed class ShareService(ShareStore store, PatternReadCache cache, TimeProvider time)
 {
     private const string What = "pattern";
 
-    public Task<Share> ShareAsync(Caller caller, Guid patternId, JsonElement body, CancellationToken cancellationToken)
+    public async Task<Share> ShareAsync(Caller caller, Guid patternId, JsonElement body, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
         var (target, permission, expiresAt) = ParseShare(body);
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        var share = await store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var (pattern, mine) = await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
             if (target == pattern.UserId)
@@ -49,6 +49,10 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
 
             return await ShareStore.UpsertAsync(connection, transaction, patternId, target, permission.ToApi(), expiresAt, user, cancellationToken);
         }, cancellationToken);
+
+        // Who may read the pattern is part of its cache entry.
+        await cache.InvalidateAsync([patternId], cancellationToken);
+        return share;
     }
 
     public async Task<ShareList> ListAsync(Caller caller, Guid patternId, CancellationToken cancellationToken)
@@ -58,10 +62,10 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
         return new ShareList(await store.ListAsync(patternId, cancellationToken));
     }
 
-    public Task RevokeAsync(Caller caller, Guid patternId, Guid target, CancellationToken cancellationToken)
+    public async Task RevokeAsync(Caller caller, Guid patternId, Guid target, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        await store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             // Giving up one's own share needs no more than being able to see the pattern.
             var needed = target == user ? Permission.View : Permission.Admin;
@@ -81,6 +85,7 @@ public sealed class ShareService(ShareStore store, TimeProvider time)
             await ShareStore.DeleteAsync(connection, transaction, patternId, target, cancellationToken);
             return true;
         }, cancellationToken);
+        await cache.InvalidateAsync([patternId], cancellationToken);
     }
 
     /// <summary>A view-only link with an unguessable code: 128 random bits, base64url.</summary>

@@ -37,10 +37,11 @@ public sealed class EmotyApp : IAsyncLifetime
             ["AzureWebJobsStorage"] = await TestServices.StorageConnectionStringAsync(),
         };
 
-        // Every app of the run shares one Azurite: queues of their own keep each app's messages its own.
+        // Every app of the run shares one Azurite and one Redis: queues and cache keys of their own keep each app's data its own.
         var queueSuffix = Guid.NewGuid().ToString("N")[..12];
         settings["UsageEventsQueue"] = $"usage-events-{queueSuffix}";
         settings["SyncBatchesQueue"] = $"sync-batches-{queueSuffix}";
+        settings["Cache__KeyPrefix"] = $"emoty-test-{queueSuffix}:";
         if (OverrideSettings is not null)
         {
             foreach (var (key, value) in await OverrideSettings())
