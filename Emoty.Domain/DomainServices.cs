@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Emoty.Domain.Analytics;
 using Emoty.Domain.Caching;
 using Emoty.Domain.Collections;
 using Emoty.Domain.Health;
@@ -47,6 +48,11 @@ public static class DomainServices
 
         services.AddSingleton<ShareStore>();
         services.AddSingleton<ShareService>();
+
+        services.AddSingleton<UsageEventQueue>();
+        services.AddSingleton<ViewRecorder>();
+        services.AddSingleton<AnalyticsStore>();
+        services.AddSingleton<AnalyticsService>();
 
         services.AddSingleton<HealthService>();
         return services;

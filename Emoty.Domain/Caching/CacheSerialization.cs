@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Emoty.Domain.Analytics;
 using Emoty.Domain.Patterns;
 using Microsoft.Extensions.Caching.Hybrid;
 
@@ -11,6 +12,7 @@ namespace Emoty.Domain.Caching;
 /// <summary>Every type that goes to Redis, serialized by source-generated code (no reflection per entry).</summary>
 [JsonSerializable(typeof(CachedPattern))]
 [JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(PlatformAnalytics))]
 internal sealed partial class CacheJsonContext : JsonSerializerContext;
 
 /// <summary>Hands HybridCache a serializer for each type of <see cref="CacheJsonContext"/>.</summary>

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Emoty.Domain.Identity;
 
 /// <summary>Who is calling: a signed-in user (from a validated token) or nobody.</summary>
@@ -7,7 +10,19 @@ public sealed record Caller(Guid? UserId, string? Email = null, string? Name = n
 
     public bool IsAuthenticated => UserId.HasValue;
 
+    /// <summary>An anonymous caller's stand-in identity for analytics: a hash of the client address, never the address.</summary>
+    public string? Visitor { get; init; }
+
+    /// <summary>Who counts as the viewer in analytics: <c>u:&lt;id&gt;</c> or <c>a:&lt;visitor hash&gt;</c>.</summary>
+    public string Viewer => UserId is { } id ? $"u:{id:N}" : $"a:{Visitor ?? "unknown"}";
+
     /// <summary>The user id, for operations that need one; anonymous callers get a 401.</summary>
     public Guid RequireUserId() =>
         UserId ?? throw new Errors.EmotyException(Errors.ProblemCode.Unauthorized, "Sign in to do this.");
+
+    /// <summary>An anonymous caller known by the address the request came from (first of X-Forwarded-For).</summary>
+    public static Caller AnonymousFrom(string? clientAddress) =>
+        string.IsNullOrWhiteSpace(clientAddress)
+            ? Anonymous
+            : Anonymous with { Visitor = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clientAddress.Trim())))[..32] };
 }

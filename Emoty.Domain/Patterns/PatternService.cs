@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Emoty.Domain.Access;
+using Emoty.Domain.Analytics;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Persistence;
@@ -13,9 +14,17 @@ namespace Emoty.Domain.Patterns;
 /// version in pattern_versions. The batch runs the same steps inside one transaction.
 /// </summary>
 public sealed partial class PatternService(
-    PatternStore store, PatternSearchStore search, PatternReadCache cache, EmotySettings settings, TimeProvider time)
+    PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, EmotySettings settings, TimeProvider time)
 {
     private const string What = "pattern";
+
+    /// <summary>GET /api/patterns/{id}: a read by a person, so it counts as a view (at most one per viewer per 10 minutes).</summary>
+    public async Task<PatternResource> ViewAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var pattern = await GetAsync(caller, id, cancellationToken);
+        views.Record(id, caller);
+        return pattern;
+    }
 
     /// <summary>
     /// One pattern through the cache: the entry is the same for every caller, and the caller's access

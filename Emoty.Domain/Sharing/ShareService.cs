@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Emoty.Domain.Access;
+using Emoty.Domain.Analytics;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Paging;
@@ -15,7 +16,7 @@ namespace Emoty.Domain.Sharing;
 /// Sharing a pattern: view reads, edit also updates, admin also deletes and manages shares. Only the
 /// owner grants admin or changes an admin's share; anyone may give up their own share.
 /// </summary>
-public sealed class ShareService(ShareStore store, PatternReadCache cache, TimeProvider time)
+public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewRecorder views, TimeProvider time)
 {
     private const string What = "pattern";
 
@@ -130,6 +131,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, TimeP
             throw new EmotyException(ProblemCode.NotFound, "This link does not exist, has expired or was revoked.");
         }
 
+        views.Record(pattern.Id, caller);
         var permission = PatternService.Resolve(pattern, caller.UserId);
         return pattern with { Permission = (permission > Permission.View ? permission : Permission.View).ToApi() };
     }

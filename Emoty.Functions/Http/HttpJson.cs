@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Emoty.Domain.Analytics;
 using Emoty.Domain.Collections;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Health;
@@ -31,6 +32,11 @@ namespace Emoty.Functions.Http;
 [JsonSerializable(typeof(ShareList))]
 [JsonSerializable(typeof(ShareLink))]
 [JsonSerializable(typeof(ShareLinkList))]
+[JsonSerializable(typeof(EventsAccepted))]
+[JsonSerializable(typeof(PatternAnalytics))]
+[JsonSerializable(typeof(UserAnalytics))]
+[JsonSerializable(typeof(PlatformAnalytics))]
+[JsonSerializable(typeof(ActivityFeed))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 internal static class HttpJson

@@ -32,7 +32,7 @@ public sealed class Patterns(PatternService patterns)
     public async Task<HttpResponseData> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patterns/{id:guid}")] HttpRequestData request, Guid id, FunctionContext context)
     {
-        var pattern = await patterns.GetAsync(context.GetCaller(), id, context.CancellationToken);
+        var pattern = await patterns.ViewAsync(context.GetCaller(), id, context.CancellationToken);
         if (request.Headers.TryGetValues("If-None-Match", out var tags) && tags.Any(t => t.Contains(ETag(pattern.Version), StringComparison.Ordinal) || t.Trim() == "*"))
         {
             var notModified = request.CreateResponse(HttpStatusCode.NotModified);

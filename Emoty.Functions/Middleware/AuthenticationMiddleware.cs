@@ -30,7 +30,9 @@ internal sealed class AuthenticationMiddleware(TokenValidator tokens, UserServic
     {
         if (!request.Headers.TryGetValues("Authorization", out var values))
         {
-            return Caller.Anonymous;
+            // Azure's front end names the client first in X-Forwarded-For; it only tells visitors apart in analytics.
+            var forwarded = request.Headers.TryGetValues("X-Forwarded-For", out var addresses) ? addresses.First().Split(',')[0] : null;
+            return Caller.AnonymousFrom(forwarded);
         }
 
         var header = values.First().Trim();

@@ -157,6 +157,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SharesCleanupSchedule', value: '0 */15 * * * *' }
         { name: 'UsageEventsQueue', value: 'usage-events' }
         { name: 'SyncBatchesQueue', value: 'sync-batches' }
+        { name: 'AnalyticsRefreshSchedule', value: '0 */5 * * * *' }
       ]
     }
   }

@@ -13,7 +13,7 @@ namespace Emoty.Functions.Tests;
 /// </summary>
 public sealed class CacheTests : IAsyncLifetime
 {
-    private static readonly TimeSpan PropagationDeadline = TimeSpan.FromSeconds(3);
+    private const double PropagationSeconds = 3;
     private readonly EmotyApp _first = new() { OverrideSettings = () => Task.FromResult(LongLivedCache()) };
     private EmotyApp _second = null!;
 
@@ -62,7 +62,7 @@ public sealed class CacheTests : IAsyncLifetime
         var (status, _, _) = await _first.SendAsync(HttpMethod.Put, $"api/patterns/{id}", owner, new { name = "Renamed" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Renamed", await NameOnAsync(_first, id));
-        await EventuallyAsync(async () => await NameOnAsync(_second, id) == "Renamed", "the second instance kept the old name");
+        await Eventually.TrueAsync(async () => await NameOnAsync(_second, id) == "Renamed", "the second instance kept the old name", PropagationSeconds);
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public sealed class CacheTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await _first.SendAsync(HttpMethod.Delete, $"api/patterns/{id}/shares/{friend}", owner)).Status);
 
         Assert.Equal(HttpStatusCode.NotFound, (await _first.SendAsync(HttpMethod.Get, $"api/patterns/{id}", friend)).Status);
-        await EventuallyAsync(async () => (await _second.SendAsync(HttpMethod.Get, $"api/patterns/{id}", friend)).Status == HttpStatusCode.NotFound,
-            "the second instance still served a revoked share");
+        await Eventually.TrueAsync(async () => (await _second.SendAsync(HttpMethod.Get, $"api/patterns/{id}", friend)).Status == HttpStatusCode.NotFound,
+            "the second instance still served a revoked share", PropagationSeconds);
     }
 
     [Fact]
@@ -110,11 +110,11 @@ public sealed class CacheTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await _first.SendAsync(HttpMethod.Post, $"api/patterns/{id}/favorite", fan)).Status);
 
-        await EventuallyAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var after = (await _second.SendAsync(HttpMethod.Get, $"api/patterns/{id}", fan)).Body;
             return after.GetProperty("is_favorited").GetBoolean() && after.GetProperty("like_count").GetInt64() == 1;
-        }, "the second instance kept the old favourite state");
+        }, "the second instance kept the old favourite state", PropagationSeconds);
     }
 
     [Fact]
@@ -135,15 +135,6 @@ public sealed class CacheTests : IAsyncLifetime
         return body.GetProperty("name").GetString();
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + PropagationDeadline;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{failure} for {PropagationDeadline.TotalSeconds} s");
-            await Task.Delay(25);
-        }
-    }
 }
 
 /// <summary>Redis stops under a running app and comes back: the app keeps serving, and never serves what it should not.</summary>

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using Emoty.Domain.Access;
+using Emoty.Domain.Caching;
+using Emoty.Domain.Errors;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Patterns;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Logging;
+
+namespace Emoty.Domain.Analytics;
+
+/// <summary>
+/// Usage analytics: events in through the queue, figures out. Per-pattern figures are for those
+/// who manage the pattern (owner, admin); a user's own figures for the user; platform figures and
+/// the activity feed for anyone, as they only name public patterns.
+/// </summary>
+public sealed class AnalyticsService(
+    AnalyticsStore store, UsageEventQueue queue, PatternService patterns, PatternReadCache patternCache,
+    HybridCache cache, CacheInvalidation invalidation, TimeProvider time, ILogger<AnalyticsService> logger)
+{
+    public const int MaxFeedLimit = 100;
+    private static readonly HybridCacheEntryOptions PlatformCaching = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
+    private static readonly string[] Tags = [CacheKeys.AllTag];
+
+    /// <summary>POST /api/events: validated now, counted when the queue message is processed.</summary>
+    public async Task<EventsAccepted> RecordAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
+    {
+        var events = UsageEventInput.Parse(body, caller, Now);
+        await queue.EnqueueAsync(events, cancellationToken);
+        return new EventsAccepted(events.Length);
+    }
+
+    /// <summary>The usage-events queue function: safe to run twice on one message (events are keyed by event_id).</summary>
+    public async Task ProcessAsync(UsageEventBatch batch, CancellationToken cancellationToken)
+    {
+        var moved = await store.IngestAsync(batch.Events, cancellationToken);
+        logger.LogInformation("Aggregated {Count} usage events; counters of {Patterns} patterns moved", batch.Events.Length, moved.Length);
+        await patternCache.InvalidateAsync(moved, cancellationToken);
+    }
+
+    /// <summary>The refresh timer: figures of the materialized view, then the platform figures built on them.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (await store.RefreshAsync(cancellationToken))
+        {
+            await invalidation.InvalidateAsync([CacheKeys.PlatformAnalytics], cancellationToken);
+            logger.LogInformation("Refreshed pattern_analytics");
+        }
+        else
+        {
+            logger.LogInformation("pattern_analytics is being refreshed by another instance; skipped");
+        }
+    }
+
+    public async Task<PatternAnalytics> ForPatternAsync(Caller caller, Guid patternId, CancellationToken cancellationToken)
+    {
+        caller.RequireUserId();
+        var pattern = await patterns.GetAsync(caller, patternId, cancellationToken);
+        if (PatternService.Resolve(pattern, caller.UserId) < Permission.Admin)
+        {
+            throw new EmotyException(ProblemCode.Forbidden, "A pattern's figures are for its owner and admins.");
+        }
+
+        return await store.ForPatternAsync(patternId, Today, cancellationToken);
+    }
+
+    public Task<UserAnalytics> ForMeAsync(Caller caller, CancellationToken cancellationToken) =>
+        store.ForUserAsync(caller.RequireUserId(), Today, cancellationToken);
+
+    public async Task<PlatformAnalytics> PlatformAsync(CancellationToken cancellationToken) =>
+        await cache.GetOrCreateAsync(CacheKeys.PlatformAnalytics, (store, time),
+            static (state, ct) => new ValueTask<PlatformAnalytics>(state.store.PlatformAsync(
+                DateOnly.FromDateTime(state.time.GetUtcNow().UtcDateTime), state.time.GetUtcNow().UtcDateTime, ct)),
+            PlatformCaching, Tags, cancellationToken);
+
+    public Task<ActivityFeed> FeedAsync(IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        var limit = 20;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (name, value) in parameters)
+        {
+            if (name == "limit" && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxFeedLimit)
+            {
+                limit = n;
+            }
+            else
+            {
+                errors[name] = [name == "limit" ? $"must be an integer from 1 to {MaxFeedLimit}" : "is not a parameter of this route"];
+            }
+        }
+
+        return errors.Count > 0
+            ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors)
+            : store.FeedAsync(limit, cancellationToken);
+    }
+
+    /// <summary>GET /api/me/analytics/export: the format, checked before anything is written.</summary>
+    public static ExportFormat ParseExportFormat(IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
+        var format = ExportFormat.Json;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (name, value) in parameters)
+        {
+            switch (name, value)
+            {
+                case ("format", "json"):
+                    format = ExportFormat.Json;
+                    break;
+                case ("format", "csv"):
+                    format = ExportFormat.Csv;
+                    break;
+                case ("format", _):
+                    errors[name] = ["must be csv or json"];
+                    break;
+                default:
+                    errors[name] = ["is not a parameter of this route"];
+                    break;
+            }
+        }
+
+        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors) : format;
+    }
+
+    public IAsyncEnumerable<ExportedEvent> ExportAsync(Caller caller, CancellationToken cancellationToken) =>
+        store.ExportAsync(caller.RequireUserId(), cancellationToken);
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private DateOnly Today => DateOnly.FromDateTime(Now);
+}
+
+public enum ExportFormat { Json, Csv }

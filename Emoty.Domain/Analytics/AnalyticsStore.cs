@@ -1,0 +1,309 @@
+using Dapper;
+using Emoty.Domain.Persistence;
+using Npgsql;
+
+namespace Emoty.Domain.Analytics;
+
+/// <summary>SQL of usage analytics: ingesting events into rollups and counters, and the read models.</summary>
+public sealed class AnalyticsStore(NpgsqlDataSource database)
+{
+    /// <summary>Only one instance refreshes the view at a time; the others skip their turn.</summary>
+    private const long RefreshLockKey = 0x456d6f74795f4d56;
+
+    /// <summary>
+    /// Stores the events that may count and adds them up, in one transaction: client events only for
+    /// patterns their sender may read; each event once (event_id); a view at most once per viewer and
+    /// pattern within 10 minutes; daily rollups (unique users = viewers new to the pattern that day);
+    /// the pattern's view/share/download counters. Returns the patterns whose counters moved.
+    /// </summary>
+    public Task<Guid[]> IngestAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var allowed = await AllowedAsync(connection, transaction, events, cancellationToken);
+            if (allowed.Count == 0)
+            {
+                return [];
+            }
+
+            // Concurrent messages about one viewer and pattern queue up here, so the 10-minute and
+            // first-today checks below see each other's rows. Sorted, so two batches cannot deadlock.
+            var pairs = allowed.Select(e => $"{e.PatternId:N}{e.Viewer}").Distinct().Order(StringComparer.Ordinal).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(hashtextextended(pair, 7)) FROM unnest(@pairs) WITH ORDINALITY AS p(pair, n) ORDER BY n",
+                new { pairs }, transaction, cancellationToken: cancellationToken));
+
+            const string sql = """
+                WITH incoming AS (
+                    SELECT * FROM unnest(@eventIds, @patternIds, @userIds, @viewers, @types, @occurred)
+                        AS e(event_id, pattern_id, user_id, viewer, event_type, occurred_at)
+                ), inserted AS (
+                    INSERT INTO pattern_usage_events (event_id, pattern_id, user_id, viewer, event_type, occurred_at)
+                    SELECT i.event_id, i.pattern_id, i.user_id, i.viewer, i.event_type, i.occurred_at FROM incoming i
+                    WHERE i.event_type <> 'view' OR NOT EXISTS (
+                        SELECT 1 FROM pattern_usage_events v
+                        WHERE v.pattern_id = i.pattern_id AND v.viewer = i.viewer AND v.event_type = 'view'
+                          AND v.occurred_at > i.occurred_at - interval '10 minutes' AND v.occurred_at < i.occurred_at + interval '10 minutes')
+                    ON CONFLICT (event_id) DO NOTHING
+                    RETURNING pattern_id, viewer, event_type, occurred_at, (occurred_at AT TIME ZONE 'UTC')::date AS day
+                ), new_viewers AS (
+                    SELECT i.pattern_id, i.day, count(DISTINCT i.viewer) AS viewers FROM inserted i
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM pattern_usage_events o
+                        WHERE o.pattern_id = i.pattern_id AND o.viewer = i.viewer
+                          AND o.occurred_at >= i.day::timestamp AT TIME ZONE 'UTC'
+                          AND o.occurred_at < (i.day + 1)::timestamp AT TIME ZONE 'UTC')
+                    GROUP BY i.pattern_id, i.day
+                ), rollup AS (
+                    SELECT pattern_id, day,
+                           count(*) FILTER (WHERE event_type = 'view') AS views,
+                           count(*) FILTER (WHERE event_type = 'like') AS likes,
+                           count(*) FILTER (WHERE event_type = 'share') AS shares,
+                           count(*) FILTER (WHERE event_type = 'copy') AS copies,
+                           count(*) FILTER (WHERE event_type = 'download') AS downloads,
+                           count(*) FILTER (WHERE event_type = 'edit') AS edits
+                    FROM inserted GROUP BY pattern_id, day
+                ), stats AS (
+                    INSERT INTO pattern_usage_stats AS s (pattern_id, day, views, likes, shares, copies, downloads, edits, unique_users)
+                    SELECT r.pattern_id, r.day, r.views, r.likes, r.shares, r.copies, r.downloads, r.edits, coalesce(n.viewers, 0)
+                    FROM rollup r LEFT JOIN new_viewers n USING (pattern_id, day)
+                    ON CONFLICT (pattern_id, day) DO UPDATE SET
+                        views = s.views + EXCLUDED.views, likes = s.likes + EXCLUDED.likes, shares = s.shares + EXCLUDED.shares,
+                        copies = s.copies + EXCLUDED.copies, downloads = s.downloads + EXCLUDED.downloads, edits = s.edits + EXCLUDED.edits,
+                        unique_users = s.unique_users + EXCLUDED.unique_users
+                ), moved AS (
+                    SELECT pattern_id, sum(views) AS views, sum(shares) AS shares, sum(downloads) AS downloads
+                    FROM rollup GROUP BY pattern_id HAVING sum(views) + sum(shares) + sum(downloads) > 0
+                )
+                UPDATE patterns p
+                SET view_count = p.view_count + m.views, share_count = p.share_count + m.shares, download_count = p.download_count + m.downloads
+                FROM moved m WHERE p.id = m.pattern_id
+                RETURNING p.id
+                """;
+            var moved = await connection.QueryAsync<Guid>(new CommandDefinition(sql, new
+            {
+                eventIds = allowed.Select(e => e.EventId).ToArray(),
+                patternIds = allowed.Select(e => e.PatternId).ToArray(),
+                userIds = allowed.Select(e => e.UserId).ToArray(),
+                viewers = allowed.Select(e => e.Viewer).ToArray(),
+                types = allowed.Select(e => e.Type).ToArray(),
+                occurred = allowed.Select(e => DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc)).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
+            return moved.ToArray();
+        }, cancellationToken);
+
+    /// <summary>
+    /// The events that may count: server-recorded ones whose pattern still exists, and client ones
+    /// whose sender may read the pattern now (owner, public, unexpired share). Views repeated within
+    /// the batch by one viewer are dropped here, as one INSERT cannot see its own rows.
+    /// </summary>
+    private static async Task<List<UsageEvent>> AllowedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT e.n::int FROM unnest(@patternIds, @userIds, @authorized) WITH ORDINALITY AS e(pattern_id, user_id, authorized, n)
+            JOIN patterns p ON p.id = e.pattern_id AND p.deleted_at IS NULL
+            WHERE e.authorized OR p.is_public OR p.user_id = e.user_id
+               OR EXISTS (SELECT 1 FROM pattern_shares s
+                          WHERE s.pattern_id = p.id AND s.shared_with = e.user_id AND (s.expires_at IS NULL OR s.expires_at > now()))
+            """;
+        var readable = (await connection.QueryAsync<int>(new CommandDefinition(sql, new
+        {
+            patternIds = events.Select(e => e.PatternId).ToArray(),
+            userIds = events.Select(e => e.UserId).ToArray(),
+            authorized = events.Select(e => e.Authorized).ToArray(),
+        }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+
+        var allowed = new List<UsageEvent>(readable.Count);
+        var lastView = new Dictionary<(Guid, string), DateTime>();
+        foreach (var (e, n) in events.Select((e, i) => (e, i + 1)).OrderBy(x => x.e.OccurredAt))
+        {
+            if (!readable.Contains(n))
+            {
+                continue;
+            }
+
+            if (e.Type == UsageEventTypes.View)
+            {
+                if (lastView.TryGetValue((e.PatternId, e.Viewer), out var last) && e.OccurredAt - last < ViewRecorder.ViewWindow)
+                {
+                    continue;
+                }
+
+                lastView[(e.PatternId, e.Viewer)] = e.OccurredAt;
+            }
+
+            allowed.Add(e);
+        }
+
+        return allowed;
+    }
+
+    /// <summary>REFRESH … CONCURRENTLY keeps the view readable meanwhile; false when another instance is already at it.</summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = RefreshLockKey }, cancellationToken: cancellationToken)))
+        {
+            return false;
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics", commandTimeout: 600, cancellationToken: cancellationToken));
+            return true;
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = RefreshLockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private sealed record TotalsRow(long Views, long Likes, long Shares, long Copies, long Downloads, long Edits, long UniqueUsers, long CollectionCount, DateTime? LastEventAt);
+
+    private sealed record DailyRow(DateOnly Day, long Views, long Likes, long Shares, long Copies, long Downloads, long Edits, long UniqueUsers);
+
+    public async Task<PatternAnalytics> ForPatternAsync(Guid patternId, DateOnly today, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT views, likes, shares, copies, downloads, edits, unique_users, collection_count, last_event_at
+            FROM pattern_analytics WHERE pattern_id = @patternId;
+            SELECT day, views::bigint, likes::bigint, shares::bigint, copies::bigint, downloads::bigint, edits::bigint, unique_users::bigint
+            FROM pattern_usage_stats WHERE pattern_id = @patternId AND day > @today::date - 30 AND day <= @today::date ORDER BY day;
+            SELECT max(refreshed_at) FROM pattern_analytics;
+            """;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { patternId, today = today.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+        var totals = await results.ReadSingleOrDefaultAsync<TotalsRow>() ?? new TotalsRow(0, 0, 0, 0, 0, 0, 0, 0, null);
+        var days = (await results.ReadAsync<DailyRow>()).ToDictionary(d => d.Day);
+        var refreshedAt = await results.ReadSingleAsync<DateTime?>();
+
+        var daily = Enumerable.Range(0, 30).Select(i => today.AddDays(i - 29)).Select(day => days.TryGetValue(day, out var d)
+            ? new DailyUsage(day, d.Views, d.Likes, d.Shares, d.Copies, d.Downloads, d.Edits, d.UniqueUsers)
+            : new DailyUsage(day, 0, 0, 0, 0, 0, 0, 0)).ToArray();
+        return new PatternAnalytics(patternId,
+            new EventTotals(totals.Views, totals.Likes, totals.Shares, totals.Copies, totals.Downloads, totals.Edits),
+            totals.UniqueUsers, totals.CollectionCount, totals.LastEventAt, daily, refreshedAt);
+    }
+
+    private sealed record MonthRow(DateTime Month, long PatternsCreated, long Views);
+
+    public async Task<UserAnalytics> ForUserAsync(Guid userId, DateOnly today, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT (SELECT count(*) FROM patterns WHERE user_id = @userId AND deleted_at IS NULL) AS patterns,
+                   (SELECT count(*) FROM patterns WHERE user_id = @userId AND deleted_at IS NULL AND is_public) AS public_patterns,
+                   (SELECT count(*) FROM pattern_collections WHERE user_id = @userId) AS collections,
+                   (SELECT coalesce(sum(like_count), 0)::bigint FROM patterns WHERE user_id = @userId AND deleted_at IS NULL) AS favorites_received,
+                   coalesce(sum(a.views), 0)::bigint AS views, coalesce(sum(a.likes), 0)::bigint AS likes,
+                   coalesce(sum(a.shares), 0)::bigint AS shares, coalesce(sum(a.copies), 0)::bigint AS copies,
+                   coalesce(sum(a.downloads), 0)::bigint AS downloads, coalesce(sum(a.edits), 0)::bigint AS edits,
+                   coalesce(sum(a.unique_users), 0)::bigint AS unique_users
+            FROM pattern_analytics a WHERE a.user_id = @userId;
+
+            WITH months AS (
+                SELECT generate_series(date_trunc('month', @today::date) - interval '11 months', date_trunc('month', @today::date), interval '1 month') AS month
+            )
+            SELECT m.month,
+                   (SELECT count(*) FROM patterns p WHERE p.user_id = @userId AND p.created_at >= m.month AND p.created_at < m.month + interval '1 month') AS patterns_created,
+                   (SELECT coalesce(sum(s.views), 0)::bigint FROM pattern_usage_stats s JOIN patterns p ON p.id = s.pattern_id
+                    WHERE p.user_id = @userId AND s.day >= m.month AND s.day < m.month + interval '1 month') AS views
+            FROM months m ORDER BY m.month;
+
+            SELECT t.tag, count(*) AS count FROM patterns p, unnest(p.tags) AS t(tag)
+            WHERE p.user_id = @userId AND p.deleted_at IS NULL
+            GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 10;
+
+            SELECT d.rating AS difficulty_rating, count(p.id) AS count
+            FROM generate_series(1, 5) AS d(rating)
+            LEFT JOIN patterns p ON p.difficulty_rating = d.rating AND p.user_id = @userId AND p.deleted_at IS NULL
+            GROUP BY d.rating ORDER BY d.rating;
+
+            SELECT max(refreshed_at) FROM pattern_analytics;
+            """;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { userId, today = today.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+        var totals = await results.ReadSingleAsync<UserTotals>();
+        var monthly = (await results.ReadAsync<MonthRow>()).Select(m => new MonthlyUsage(m.Month.ToString("yyyy-MM"), m.PatternsCreated, m.Views)).ToArray();
+        var tags = (await results.ReadAsync<TagCount>()).ToArray();
+        var difficulty = (await results.ReadAsync<DifficultyCount>()).ToArray();
+        var refreshedAt = await results.ReadSingleAsync<DateTime?>();
+        return new UserAnalytics(userId, totals, monthly, tags, difficulty, refreshedAt);
+    }
+
+    private sealed record PlatformRow(long ActiveUsers, long Users, long Patterns, long PublicPatterns, long Collections);
+
+    private sealed record TrendRow(DateTime Day, long Patterns);
+
+    public async Task<PlatformAnalytics> PlatformAsync(DateOnly today, DateTime now, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT (SELECT count(*) FROM users WHERE last_seen_at > now() - interval '30 days') AS active_users,
+                   (SELECT count(*) FROM users) AS users,
+                   (SELECT count(*) FROM patterns WHERE deleted_at IS NULL) AS patterns,
+                   (SELECT count(*) FROM patterns WHERE deleted_at IS NULL AND is_public) AS public_patterns,
+                   (SELECT count(*) FROM pattern_collections) AS collections;
+
+            SELECT t.tag, count(*) AS count FROM patterns p, unnest(p.tags) AS t(tag)
+            WHERE p.is_public AND p.deleted_at IS NULL
+            GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 20;
+
+            SELECT d.day, count(p.id) AS patterns
+            FROM generate_series(@today::date - 29, @today::date, interval '1 day') AS d(day)
+            LEFT JOIN patterns p ON p.created_at >= d.day AND p.created_at < d.day + interval '1 day' AND p.deleted_at IS NULL
+            GROUP BY d.day ORDER BY d.day;
+
+            SELECT p.user_id, u.username, count(*) AS public_patterns, coalesce(sum(p.like_count), 0)::bigint AS likes
+            FROM patterns p LEFT JOIN users u ON u.id = p.user_id
+            WHERE p.is_public AND p.deleted_at IS NULL
+            GROUP BY p.user_id, u.username ORDER BY likes DESC, public_patterns DESC, p.user_id LIMIT 10;
+
+            SELECT max(refreshed_at) FROM pattern_analytics;
+            """;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { today = today.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+        var figures = await results.ReadSingleAsync<PlatformRow>();
+        var tags = (await results.ReadAsync<TagCount>()).ToArray();
+        var trend = (await results.ReadAsync<TrendRow>()).Select(t => new DailyCount(DateOnly.FromDateTime(t.Day), t.Patterns)).ToArray();
+        var creators = (await results.ReadAsync<Creator>()).ToArray();
+        var refreshedAt = await results.ReadSingleAsync<DateTime?>();
+        return new PlatformAnalytics(figures.ActiveUsers, figures.Users, figures.Patterns, figures.PublicPatterns, figures.Collections,
+            tags, trend, creators, refreshedAt, now);
+    }
+
+    /// <summary>Newest public activity: patterns published and what people did with public patterns (views aside), without naming who did it.</summary>
+    public async Task<ActivityFeed> FeedAsync(int limit, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            (SELECT 'create' AS type, p.id AS pattern_id, p.name AS pattern_name, u.username, p.created_at AS occurred_at
+             FROM patterns p LEFT JOIN users u ON u.id = p.user_id
+             WHERE p.is_public AND p.deleted_at IS NULL
+             ORDER BY p.created_at DESC, p.id DESC LIMIT @limit)
+            UNION ALL
+            (SELECT e.event_type, p.id, p.name, NULL, e.occurred_at
+             FROM pattern_usage_events e JOIN patterns p ON p.id = e.pattern_id
+             WHERE e.event_type <> 'view' AND p.is_public AND p.deleted_at IS NULL
+             ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit)
+            ORDER BY occurred_at DESC, pattern_id LIMIT @limit
+            """;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var items = await connection.QueryAsync<FeedItem>(new CommandDefinition(sql, new { limit }, cancellationToken: cancellationToken));
+        return new ActivityFeed(items.ToArray());
+    }
+
+    /// <summary>Everything the user did, oldest first, read as it is written out (not buffered).</summary>
+    public async IAsyncEnumerable<ExportedEvent> ExportAsync(Guid userId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT event_id, pattern_id, event_type, occurred_at FROM pattern_usage_events WHERE user_id = @userId ORDER BY occurred_at, id", connection);
+        command.Parameters.AddWithValue("userId", userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ExportedEvent(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetDateTime(3));
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using Emoty.Domain.Analytics;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Emoty.Functions.Queues;
+
+/// <summary>Aggregates usage events; a failing message is retried and, after maxDequeueCount attempts, parked in the poison queue.</summary>
+public sealed class UsageEvents(AnalyticsService analytics)
+{
+    [Function(nameof(UsageEvents))]
+    public Task Run([QueueTrigger("%UsageEventsQueue%")] BinaryData message, CancellationToken cancellationToken) =>
+        analytics.ProcessAsync(UsageEventQueue.Read(message), cancellationToken);
+}
