@@ -29,7 +29,12 @@ public static class DomainServices
         services.AddSingleton(sp => new RedisConnection(settings.RedisConnectionString, sp.GetRequiredService<ILogger<RedisConnection>>()));
         services.AddSingleton(_ => new QueueServiceClient(
             settings.StorageConnectionString,
-            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+            new QueueClientOptions
+            {
+                MessageEncoding = QueueMessageEncoding.Base64,
+                // A request waits for the queue: give up within seconds (503) rather than the SDK's default minute.
+                Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) },
+            }));
 
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         AddCache(services, CacheSettings.From(configuration));

@@ -10,7 +10,7 @@ namespace Emoty.Functions.Middleware;
 
 /// <summary>
 /// The one place where failures become HTTP: expected ones (<see cref="EmotyException"/>) as their
-/// problem, a database that cannot be reached as 503, and anything else as a 500 with a trace id and
+/// problem, a database or queue that cannot be reached as 503, and anything else as a 500 with a trace id and
 /// no stack trace. Non-HTTP triggers rethrow so the host retries them (queues) or logs them (timers).
 /// </summary>
 internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) : IFunctionsWorkerMiddleware
@@ -53,6 +53,11 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
                     problem = Problem.For(ProblemCode.ServiceUnavailable);
                     retryAfter = 5;
                     break;
+                case Azure.RequestFailedException or AggregateException or HttpRequestException when IsStorageUnavailable(failure):
+                    logger.LogWarning(failure, "Storage queues unavailable in {Function}", context.FunctionDefinition.Name);
+                    problem = Problem.For(ProblemCode.ServiceUnavailable, "The queue that takes this request cannot be reached; nothing was accepted. Try again shortly.");
+                    retryAfter = 5;
+                    break;
                 default:
                     logger.LogError(failure, "Unhandled failure in {Function}, trace {TraceId}", context.FunctionDefinition.Name, traceId);
                     problem = Problem.For(ProblemCode.InternalError, "An unexpected error occurred. Quote the trace_id when reporting it.");
@@ -78,6 +83,15 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
         ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
         : ex.InnerException is EmotyException inner ? inner
         : ex;
+
+    /// <summary>The storage SDK gives up with one failure, or with all its retries' failures in one AggregateException.</summary>
+    private static bool IsStorageUnavailable(Exception ex) => ex switch
+    {
+        Azure.RequestFailedException failed => failed.Status is 0 or >= 500,
+        HttpRequestException => true,
+        AggregateException all => all.InnerExceptions.All(IsStorageUnavailable),
+        _ => false,
+    };
 
     private static bool IsUnavailable(Exception ex) =>
         ex is TimeoutException || ex is NpgsqlException { IsTransient: true } || ex is NpgsqlException { InnerException: System.Net.Sockets.SocketException };
