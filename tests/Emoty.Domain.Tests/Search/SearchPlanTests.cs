@@ -7,39 +7,19 @@ using Npgsql;
 
 namespace Emoty.Domain.Tests.Search;
 
-/// <summary>100,000 patterns with realistic spreads, shared by every plan test.</summary>
+/// <summary>100,000 synthetic patterns, shared by every plan test.</summary>
 public sealed class SeededPatterns : IAsyncLifetime
 {
     public const int Rows = 100_000;
     public string ConnectionString { get; private set; } = "";
-    public Guid Owner { get; } = Guid.Parse("00000000-0000-4000-8000-000000000001");
+    public Guid Owner => SyntheticPatterns.Owner;
 
     public async Task InitializeAsync()
     {
         ConnectionString = await TestServices.CreateDatabaseAsync("plans");
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await connection.ExecuteAsync($$"""
-            INSERT INTO users (id) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid FROM generate_series(1, 1000) g;
-            INSERT INTO patterns (user_id, name, description, sequence, palette_id, size, tags, difficulty_rating,
-                                  complexity_score, estimated_time_minutes, is_public, is_ai_generated, like_count, view_count,
-                                  created_at, updated_at, deleted_at)
-            SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(1 + g % 1000), 12, '0'))::uuid,
-                   (ARRAY['Sunset','Ocean','Garden','Heart','Night','Forest','Candy','Storm'])[1 + g % 8] || ' ' ||
-                   (ARRAY['waves','bloom','sky','dream','party','glow','mosaic','spiral'])[1 + (g / 8) % 8] || ' ' || g,
-                   CASE WHEN g % 3 = 0 THEN 'a pattern about ' || (ARRAY['beach','flowers','stars','love'])[1 + g % 4] END,
-                   '{"emojis":[]}', 'palette-' || (g % 20), 1 + g % 64,
-                   ARRAY['tag' || (g % 50), 'tag' || (g % 7 + 50)],
-                   1 + g % 5, (g % 1000) / 100.0, 1 + g % 120, g % 10 < 7, g % 10 = 0,
-                   (g::bigint * 7919) % 5000, (g::bigint * 104729) % 100000,
-                   now() - (g || ' minutes')::interval, now() - (g || ' seconds')::interval,
-                   CASE WHEN g % 50 = 0 THEN now() END
-            FROM generate_series(1, {{Rows}}) g;
-            INSERT INTO pattern_shares (pattern_id, shared_with, permission, shared_by)
-            SELECT id, @Owner, 'view', user_id FROM patterns WHERE NOT is_public AND user_id <> @Owner LIMIT 300;
-            INSERT INTO pattern_favorites (user_id, pattern_id) SELECT @Owner, id FROM patterns WHERE is_public LIMIT 200;
-            ANALYZE;
-            """, new { Owner }, commandTimeout: 300);
+        await SyntheticPatterns.SeedAsync(connection, Rows);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
