@@ -5,6 +5,7 @@ using Emoty.Domain.Health;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
+using Emoty.Domain.Sync;
 using Emoty.Domain.Users;
 using Emoty.Domain.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,11 @@ public static class DomainServices
 
         services.AddSingleton<ShareStore>();
         services.AddSingleton<ShareService>();
+
+        services.AddSingleton<SyncStore>();
+        services.AddSingleton<SyncFeedStore>();
+        services.AddSingleton<SyncQueue>();
+        services.AddSingleton<SyncService>();
 
         services.AddSingleton<HealthService>();
         return services;
