@@ -6,6 +6,7 @@ using Emoty.Domain.Errors;
 using Emoty.Domain.Health;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
+using Emoty.Domain.Sync;
 using Emoty.Domain.Users;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -31,6 +32,9 @@ namespace Emoty.Functions.Http;
 [JsonSerializable(typeof(ShareList))]
 [JsonSerializable(typeof(ShareLink))]
 [JsonSerializable(typeof(ShareLinkList))]
+[JsonSerializable(typeof(SyncAccepted))]
+[JsonSerializable(typeof(SyncBatchStatus))]
+[JsonSerializable(typeof(SyncChangePage))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 internal static class HttpJson
