@@ -10,50 +10,33 @@ ALTER TABLE sync_batches
 CREATE INDEX sync_batches_pending_idx ON sync_batches (received_at) WHERE status IN ('queued', 'processing');
 
 -- A share granted, changed or revoked (by its owner, by the recipient, or by the expiry cleanup)
--- changes the recipient's feed: an upsert when it exists afterwards, a delete when it is gone.
+-- changes the recipient's feed, and a favourite added or removed changes its user's feed: an
+-- upsert when the row exists afterwards, a delete when it is gone (whether a removed favourite
+-- really leaves the feed is decided when the feed is read: the user may still own or hold a share
+-- of the pattern). One function serves both tables; TG_ARGV[0] names the column holding the user.
 -- Statement-level with transition tables, so the cleanup's 1000-row deletes write one INSERT each.
--- A recipient whose user row is being deleted gets no events (they would point at nobody).
-CREATE OR REPLACE FUNCTION emoty_sync_share_events() RETURNS trigger
+-- A user whose row is being deleted gets no events (they would point at nobody).
+CREATE OR REPLACE FUNCTION emoty_sync_feed_events() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
+    EXECUTE format($sql$
         INSERT INTO sync_feed_events (user_id, pattern_id, change)
-        SELECT r.shared_with, r.pattern_id, 'delete' FROM removed r
-        WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = r.shared_with)
-        ORDER BY r.shared_with, r.pattern_id;
-    ELSE
-        INSERT INTO sync_feed_events (user_id, pattern_id, change)
-        SELECT a.shared_with, a.pattern_id, 'upsert' FROM added a
-        ORDER BY a.shared_with, a.pattern_id;
-    END IF;
+        SELECT t.%1$I, t.pattern_id, %2$L FROM %3$I t
+        WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t.%1$I)
+        ORDER BY 1, 2
+        $sql$,
+        TG_ARGV[0],
+        CASE TG_OP WHEN 'DELETE' THEN 'delete' ELSE 'upsert' END,
+        CASE TG_OP WHEN 'DELETE' THEN 'removed' ELSE 'added' END);
     RETURN NULL;
 END $$;
 CREATE TRIGGER pattern_shares_sync_insert AFTER INSERT ON pattern_shares
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_share_events();
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_feed_events('shared_with');
 CREATE TRIGGER pattern_shares_sync_update AFTER UPDATE ON pattern_shares
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_share_events();
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_feed_events('shared_with');
 CREATE TRIGGER pattern_shares_sync_delete AFTER DELETE ON pattern_shares
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_share_events();
-
--- A favourite added or removed changes the user's own feed the same way. Whether a removed
--- favourite becomes a tombstone is decided when the feed is read (the user may still own or
--- hold a share of the pattern).
-CREATE OR REPLACE FUNCTION emoty_sync_favorite_events() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        INSERT INTO sync_feed_events (user_id, pattern_id, change)
-        SELECT r.user_id, r.pattern_id, 'delete' FROM removed r
-        WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)
-        ORDER BY r.user_id, r.pattern_id;
-    ELSE
-        INSERT INTO sync_feed_events (user_id, pattern_id, change)
-        SELECT a.user_id, a.pattern_id, 'upsert' FROM added a
-        ORDER BY a.user_id, a.pattern_id;
-    END IF;
-    RETURN NULL;
-END $$;
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_feed_events('shared_with');
 CREATE TRIGGER pattern_favorites_sync_insert AFTER INSERT ON pattern_favorites
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_favorite_events();
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_feed_events('user_id');
 CREATE TRIGGER pattern_favorites_sync_delete AFTER DELETE ON pattern_favorites
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_favorite_events();
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION emoty_sync_feed_events('user_id');
