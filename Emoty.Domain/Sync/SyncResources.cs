@@ -65,8 +65,16 @@ public sealed record SyncChange(Guid Id, string Change)
 /// <summary>GET /api/sync/changes. <see cref="NextCursor"/> is always set: it is where the next poll starts.</summary>
 public sealed record SyncChangePage(IReadOnlyList<SyncChange> Changes, string NextCursor, bool HasMore);
 
-/// <summary>What processing a batch did; <see cref="ChangedPatternIds"/> are the patterns whose writes committed.</summary>
-public sealed record SyncBatchOutcome(Guid BatchId, string Status, IReadOnlyList<Guid> ChangedPatternIds);
+/// <summary>
+/// What one delivery of a batch did: its final status, <see cref="Skipped"/> (unknown, finished, or
+/// held by a live worker) or <see cref="Ignored"/> (the message named no batch).
+/// <see cref="ChangedPatternIds"/> are the patterns whose writes this delivery committed.
+/// </summary>
+public sealed record SyncBatchOutcome(Guid BatchId, string Status, IReadOnlyList<Guid> ChangedPatternIds)
+{
+    public const string Skipped = "skipped";
+    public const string Ignored = "ignored";
+}
 
 /// <summary>A row of sync_batches. <see cref="Operations"/> is read only when the batch is processed.</summary>
 public sealed record SyncBatchRow

@@ -28,7 +28,7 @@ public sealed partial class SyncService
         if (SyncQueue.Parse(message) is not { } batchId)
         {
             logger.LogWarning("Dropped a sync-batches message that names no batch ({Length} characters)", message?.Length ?? 0);
-            return new SyncBatchOutcome(Guid.Empty, "ignored", []);
+            return new SyncBatchOutcome(Guid.Empty, SyncBatchOutcome.Ignored, []);
         }
 
         return await ProcessAsync(batchId, cancellationToken);
@@ -45,7 +45,7 @@ public sealed partial class SyncService
         if (batch is null)
         {
             // Unknown, already finished, or in the hands of a live worker: nothing to do here.
-            return new SyncBatchOutcome(batchId, "skipped", []);
+            return new SyncBatchOutcome(batchId, SyncBatchOutcome.Skipped, []);
         }
 
         if (batch.Attempts > MaxAttempts)
@@ -91,7 +91,6 @@ public sealed partial class SyncService
             throw;
         }
 
-        logger.LogInformation("Sync batch {BatchId}: {Operations} operation(s), {Changed} pattern write(s)", batch.BatchId, operations.Count, changed.Count);
         return new SyncBatchOutcome(batch.BatchId, SyncBatchStatuses.Completed, changed);
     }
 

@@ -15,6 +15,6 @@ public sealed class SyncBatches(SyncService sync, ILogger<SyncBatches> logger)
     public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, CancellationToken cancellationToken)
     {
         var outcome = await sync.ProcessMessageAsync(message, cancellationToken);
-        logger.LogInformation("Sync batch {BatchId} {Status}; patterns written: {Changed}", outcome.BatchId, outcome.Status, outcome.ChangedPatternIds.Count);
+        logger.LogInformation("Sync batch {BatchId}: {Status}, {Changed} pattern write(s) committed", outcome.BatchId, outcome.Status, outcome.ChangedPatternIds.Count);
     }
 }

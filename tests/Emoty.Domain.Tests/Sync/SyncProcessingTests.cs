@@ -27,9 +27,9 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => db.Service.ProcessAsync(batchId, CancellationToken.None))));
 
         Assert.Single(outcomes, o => o.Status == SyncBatchStatuses.Completed);
-        Assert.Equal(3, outcomes.Count(o => o.Status == "skipped"));
+        Assert.Equal(3, outcomes.Count(o => o.Status == SyncBatchOutcome.Skipped));
         Assert.Equal(20, await CountPatternsAsync(user));
-        Assert.Equal("skipped", (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
         Assert.Equal(20, await CountPatternsAsync(user));
     }
 
@@ -61,7 +61,7 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
         var batchId = await db.SubmitAsync(user, SyncDatabase.Create("x"));
         await db.ExecuteAsync("UPDATE sync_batches SET status = 'processing', started_at = now() WHERE batch_id = @batchId", new { batchId });
 
-        Assert.Equal("skipped", (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
         Assert.Equal(0, await CountPatternsAsync(user));
     }
 
@@ -162,7 +162,7 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
             """, new { batchId, user });
 
         Assert.Equal(SyncBatchStatuses.Failed, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
-        Assert.Equal("skipped", (await db.Service.ProcessMessageAsync(SyncQueue.Format(batchId), CancellationToken.None)).Status);
-        Assert.Equal("ignored", (await db.Service.ProcessMessageAsync("not json", CancellationToken.None)).Status);
+        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessMessageAsync(SyncQueue.Format(batchId), CancellationToken.None)).Status);
+        Assert.Equal(SyncBatchOutcome.Ignored, (await db.Service.ProcessMessageAsync("not json", CancellationToken.None)).Status);
     }
 }
