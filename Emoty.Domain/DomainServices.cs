@@ -6,6 +6,7 @@ using Emoty.Domain.Health;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
+using Emoty.Domain.Sync;
 using Emoty.Domain.Users;
 using Emoty.Domain.Persistence;
 using Microsoft.Extensions.Caching.Distributed;
@@ -58,6 +59,11 @@ public static class DomainServices
         services.AddSingleton<ViewRecorder>();
         services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<AnalyticsService>();
+
+        services.AddSingleton<SyncStore>();
+        services.AddSingleton<SyncFeedStore>();
+        services.AddSingleton<SyncQueue>();
+        services.AddSingleton<SyncService>();
 
         services.AddSingleton<HealthService>();
         return services;

@@ -155,23 +155,7 @@ public sealed partial class PatternService(
             var earlier = await PatternStore.FindVersionAsync(connection, transaction, id, version, cancellationToken)
                 ?? throw new EmotyException(ProblemCode.NotFound, $"This pattern has no earlier version {version}.");
 
-            var sequence = PatternSequence.FromJson(earlier.Sequence.Text);
-            var draft = new PatternDraft
-            {
-                Name = earlier.Name,
-                Description = earlier.Description,
-                Cells = sequence.Cells,
-                SequenceMetadata = sequence.Metadata,
-                Size = earlier.Size,
-                PaletteId = earlier.PaletteId,
-                Tags = earlier.Tags,
-                DifficultyRating = earlier.DifficultyRating,
-                EstimatedTimeMinutes = earlier.EstimatedTimeMinutes,
-                IsPublic = earlier.IsPublic,
-                IsAiGenerated = earlier.IsAiGenerated,
-                GenerationPrompt = earlier.GenerationPrompt,
-                ParentPatternId = pattern.ParentPatternId,
-            };
+            var draft = ToDraft(WithContentOf(pattern, earlier));
             DemandVisibilityChange(pattern, draft, user);
             await PatternStore.SnapshotAsync(connection, transaction, id, user, cancellationToken);
             return WithPermission(await PatternStore.UpdateContentAsync(connection, transaction, id, user, draft, cancellationToken), user);
@@ -284,6 +268,22 @@ public sealed partial class PatternService(
     }
 
     /// <summary>The stored pattern as a draft, so changes can be merged into it and validated as a whole.</summary>
+    /// <summary>The pattern with the content of one of its earlier versions (who owns it and where it came from stay).</summary>
+    internal static PatternResource WithContentOf(PatternResource current, PatternVersion earlier) => current with
+    {
+        Name = earlier.Name,
+        Description = earlier.Description,
+        Sequence = earlier.Sequence,
+        PaletteId = earlier.PaletteId,
+        Size = earlier.Size,
+        Tags = earlier.Tags,
+        DifficultyRating = earlier.DifficultyRating,
+        EstimatedTimeMinutes = earlier.EstimatedTimeMinutes,
+        IsPublic = earlier.IsPublic,
+        IsAiGenerated = earlier.IsAiGenerated,
+        GenerationPrompt = earlier.GenerationPrompt,
+    };
+
     internal static PatternDraft ToDraft(PatternResource pattern)
     {
         var sequence = PatternSequence.FromJson(pattern.Sequence.Text);

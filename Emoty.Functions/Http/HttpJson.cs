@@ -7,6 +7,7 @@ using Emoty.Domain.Errors;
 using Emoty.Domain.Health;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
+using Emoty.Domain.Sync;
 using Emoty.Domain.Users;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -37,6 +38,9 @@ namespace Emoty.Functions.Http;
 [JsonSerializable(typeof(UserAnalytics))]
 [JsonSerializable(typeof(PlatformAnalytics))]
 [JsonSerializable(typeof(ActivityFeed))]
+[JsonSerializable(typeof(SyncAccepted))]
+[JsonSerializable(typeof(SyncBatchStatus))]
+[JsonSerializable(typeof(SyncChangePage))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 internal static class HttpJson

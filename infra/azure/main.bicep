@@ -155,6 +155,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Api__RequireVersionOnWrite', value: 'false' }
         { name: 'Api__PublicBaseUrl', value: publicBaseUrl }
         { name: 'SharesCleanupSchedule', value: '0 */15 * * * *' }
+        { name: 'SyncRecoverySchedule', value: '0 */1 * * * *' }
         { name: 'UsageEventsQueue', value: 'usage-events' }
         { name: 'SyncBatchesQueue', value: 'sync-batches' }
         { name: 'AnalyticsRefreshSchedule', value: '0 */5 * * * *' }

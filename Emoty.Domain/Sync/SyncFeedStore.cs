@@ -1,0 +1,94 @@
+using Dapper;
+using Emoty.Domain.Patterns;
+using Npgsql;
+
+namespace Emoty.Domain.Sync;
+
+/// <summary>A position of the feed and the pattern there, as the caller sees it now (null when it no longer exists).</summary>
+public sealed record FeedRow
+{
+    public required Guid PatternId { get; init; }
+    public required string ChangeXid { get; init; }
+    public required long ChangeSeq { get; init; }
+    public PatternResource? Pattern { get; init; }
+
+    public SyncCursor Cursor => new(ulong.Parse(ChangeXid, System.Globalization.CultureInfo.InvariantCulture), ChangeSeq);
+}
+
+/// <summary>
+/// SQL of the changes feed. A user's feed is every change of a pattern they own, have favourited or
+/// hold a live share of (patterns.change_xid/change_seq, stamped by trigger), plus the events that
+/// change the set itself (sync_feed_events: a share granted, updated or revoked, a favourite added
+/// or removed), ordered by (transaction id, sequence).
+/// </summary>
+/// <remarks>
+/// Why the transaction id, and why the bound: sequence numbers are taken when a row is written,
+/// not when it commits, so a reader can see change 11 committed while change 10 is still in flight
+/// and would step past 10 for good. Each page therefore stops before the oldest transaction still
+/// running in the reader's snapshot (<c>pg_snapshot_xmin</c>): every change below that id has
+/// committed or never will, and every change still to come gets a larger id, so nothing can ever
+/// land behind a cursor. A long transaction anywhere holds the feed back until it ends; it never
+/// makes the feed skip.
+/// </remarks>
+public sealed class SyncFeedStore(NpgsqlDataSource database)
+{
+    /// <summary>
+    /// Each branch walks its own index in feed order and stops at @take rows; the page is the first
+    /// @take of their union. The owned branch and the events use (user, xid, seq) B-trees; favourites
+    /// and shares read the caller's rows by their user-first keys and the patterns by primary key.
+    /// </summary>
+    internal const string PageSql = $"""
+        WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+        changed AS (
+            (SELECT p.id AS pattern_id, p.change_xid, p.change_seq FROM patterns p
+              WHERE p.user_id = @caller AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq)
+                AND p.change_xid < (SELECT xmin FROM horizon)
+              ORDER BY p.change_xid, p.change_seq LIMIT @take)
+            UNION ALL
+            (SELECT p.id, p.change_xid, p.change_seq FROM pattern_favorites f JOIN patterns p ON p.id = f.pattern_id
+              WHERE f.user_id = @caller AND p.user_id <> @caller AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq)
+                AND p.change_xid < (SELECT xmin FROM horizon)
+              ORDER BY p.change_xid, p.change_seq LIMIT @take)
+            UNION ALL
+            (SELECT p.id, p.change_xid, p.change_seq FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id
+              WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())
+                AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq) AND p.change_xid < (SELECT xmin FROM horizon)
+              ORDER BY p.change_xid, p.change_seq LIMIT @take)
+            UNION ALL
+            (SELECT e.pattern_id, e.change_xid, e.change_seq FROM sync_feed_events e
+              WHERE e.user_id = @caller AND (e.change_xid, e.change_seq) > (@xid::xid8, @seq)
+                AND e.change_xid < (SELECT xmin FROM horizon)
+              ORDER BY e.change_xid, e.change_seq LIMIT @take)
+        ),
+        page AS (SELECT pattern_id, change_xid, change_seq FROM changed ORDER BY change_xid, change_seq LIMIT @take)
+        SELECT page.pattern_id, page.change_xid::text AS change_xid, page.change_seq, {PatternStore.ResourceColumns}
+        FROM page LEFT JOIN patterns p ON p.id = page.pattern_id
+        ORDER BY page.change_xid, page.change_seq
+        """;
+
+    internal static object PageParameters(Guid caller, SyncCursor after, int take) =>
+        new { caller, xid = after.Xid.ToString(System.Globalization.CultureInfo.InvariantCulture), seq = after.Seq, take };
+
+    /// <summary>Up to <paramref name="take"/> changes after <paramref name="after"/>, oldest first.</summary>
+    public async Task<List<FeedRow>> ReadAsync(Guid caller, SyncCursor after, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedRow, PatternResource?, FeedRow>(
+            new CommandDefinition(PageSql, PageParameters(caller, after, take), cancellationToken: cancellationToken),
+            (row, pattern) => row with { Pattern = pattern }, splitOn: "id");
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// Deletes the caller's expired shares now rather than at the next cleanup run, so that the
+    /// revocation events their deletion writes reach the caller's feed on this very poll (an expired
+    /// share already grants nothing; this only makes the tombstone prompt).
+    /// </summary>
+    public async Task ExpireSharesOfAsync(Guid caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM pattern_shares WHERE shared_with = @caller AND expires_at <= now()",
+            new { caller }, cancellationToken: cancellationToken));
+    }
+}

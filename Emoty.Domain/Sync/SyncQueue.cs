@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+
+namespace Emoty.Domain.Sync;
+
+/// <summary>
+/// The sync-batches queue (its name is the SyncBatchesQueue setting, which the queue trigger reads
+/// too). A message only names a batch, <c>{"batch_id":"…"}</c>: the operations stay in PostgreSQL,
+/// so a message can be lost, repeated or poisoned without losing or repeating any work.
+/// </summary>
+public sealed class SyncQueue(QueueServiceClient queues, EmotySettings settings)
+{
+    private readonly QueueClient _queue = queues.GetQueueClient(settings.Queues.SyncBatches);
+    private volatile bool _exists;
+
+    public async Task SendAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        if (!_exists)
+        {
+            // Once per process: a fresh storage account (or a test's own queue) has no queue yet.
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _exists = true;
+        }
+
+        await _queue.SendMessageAsync(Format(batchId), cancellationToken);
+    }
+
+    public static string Format(Guid batchId) => JsonSerializer.Serialize(new Dictionary<string, Guid> { ["batch_id"] = batchId });
+
+    /// <summary>The batch a message names; null for anything else (a message no batch can ever match).</summary>
+    public static Guid? Parse(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(message);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("batch_id", out var id)
+                   && id.ValueKind == JsonValueKind.String
+                   && Guid.TryParseExact(id.GetString(), "D", out var batchId)
+                ? batchId
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

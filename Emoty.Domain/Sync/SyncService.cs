@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Emoty.Domain.Access;
+using Emoty.Domain.Errors;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Json;
+using Emoty.Domain.Patterns;
+using Microsoft.Extensions.Logging;
+
+namespace Emoty.Domain.Sync;
+
+/// <summary>
+/// Offline sync for one caller: batches are stored, then queued, then applied one operation at a
+/// time by the sync-batches queue function (<see cref="ProcessAsync"/>); the changes feed tells a
+/// client everything that changed in its set of patterns since its cursor.
+/// </summary>
+/// <remarks>
+/// Enqueue failures lose nothing: the batch row is committed before the message is sent, and
+/// <see cref="RecoverAsync"/> (a timer) sends a message for every batch that never got one or whose
+/// processing stalled; re-sending the batch sends it at once. Messages only name a batch, and
+/// processing is idempotent, so a message sent twice costs one status check.
+/// </remarks>
+public sealed partial class SyncService(
+    SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, PatternReadCache cache, ILogger<SyncService> logger)
+{
+    /// <summary>How long a claimed batch belongs to its worker: longer than host.json's functionTimeout (5 min), so a live worker is never overtaken.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(6);
+
+    /// <summary>A batch that is still not enqueued this long after it arrived is sent by <see cref="RecoverAsync"/>.</summary>
+    public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>Claims of one batch before it is marked failed (host.json retries a message 5 times too).</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Batches one recovery run sends at most; the next run takes the rest.</summary>
+    public const int RecoveryBatchLimit = 500;
+
+    // The POST waits this long for the queue at most: a queue that does not answer must not hold the client.
+    private static readonly TimeSpan EnqueueTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// POST /api/sync: validates the whole batch, stores it (a batch_id already stored for this user
+    /// is answered with its current status and never stored or applied again; one of another user
+    /// is 409) and enqueues it.
+    /// </summary>
+    public async Task<SyncAccepted> SubmitAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var request = SyncInput.ParseBatch(body);
+        var (batch, inserted) = await store.InsertBatchAsync(request.BatchId, user, request.ClientId, request.OperationsJson, cancellationToken);
+        if (batch.UserId != user)
+        {
+            throw new EmotyException(ProblemCode.Duplicate, "This batch_id is taken; send the batch with a new batch_id.",
+                new Dictionary<string, string[]> { ["batch_id"] = ["is already used"] });
+        }
+
+        if (inserted || batch is { Status: SyncBatchStatuses.Queued, EnqueuedAt: null })
+        {
+            await TryEnqueueAsync(batch.BatchId, cancellationToken);
+        }
+
+        return new SyncAccepted(batch.BatchId, batch.Status);
+    }
+
+    /// <summary>GET /api/sync/{batch_id}: the batch's status and, once completed, one result per operation. Only its owner sees it.</summary>
+    public async Task<SyncBatchStatus> GetStatusAsync(Caller caller, Guid batchId, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var batch = await store.FindBatchAsync(batchId, cancellationToken);
+        if (batch is null || batch.UserId != user)
+        {
+            throw new EmotyException(ProblemCode.NotFound, "No such sync batch, or it is not yours.");
+        }
+
+        return new SyncBatchStatus(batch.BatchId, batch.ClientId, batch.Status, new RawJson(batch.Results ?? "[]"), batch.ReceivedAt, batch.CompletedAt)
+        {
+            Error = batch.Error is { } error ? Problem.For(ProblemCode.InternalError, error) : null,
+        };
+    }
+
+    /// <summary>
+    /// GET /api/sync/changes: the caller's changes after <c>since</c>, oldest first. Each entry holds
+    /// the pattern as the caller sees it now (<c>upsert</c>), or <c>delete</c> when the caller no
+    /// longer has it: deleted, share revoked or expired, favourite removed from a pattern they cannot
+    /// otherwise keep, or made private under a favourite.
+    /// </summary>
+    public async Task<SyncChangePage> ChangesAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        var user = caller.RequireUserId();
+        var (since, limit) = SyncInput.ParseChangesQuery(parameters);
+        await feed.ExpireSharesOfAsync(user, cancellationToken);
+        var rows = await feed.ReadAsync(user, since, limit + 1, cancellationToken);
+        var hasMore = rows.Count > limit;
+        if (hasMore)
+        {
+            rows.RemoveRange(limit, rows.Count - limit);
+        }
+
+        var next = rows.Count > 0 ? rows[^1].Cursor : since;
+        // A pattern can stand at several positions of a page (a share event and its own change); each
+        // would carry the same current state, so only its last position is kept.
+        var last = new Dictionary<Guid, int>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            last[rows[i].PatternId] = i;
+        }
+
+        var changes = rows.Where((row, i) => last[row.PatternId] == i).Select(row => ToChange(row, user)).ToArray();
+        return new SyncChangePage(changes, next.Encode(), hasMore);
+    }
+
+    /// <summary>Sends a message for every stranded batch (see <see cref="SyncStore.FindStrandedAsync"/>); returns how many were sent.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var stranded = await store.FindStrandedAsync(UnsentGrace, Lease, RecoveryBatchLimit, cancellationToken);
+        foreach (var batchId in stranded)
+        {
+            // A queue that is still down fails here; the batches stay stranded for the next run.
+            await queue.SendAsync(batchId, cancellationToken);
+            await store.MarkEnqueuedAsync(batchId, cancellationToken);
+            logger.LogInformation("Re-enqueued stranded sync batch {BatchId}", batchId);
+        }
+
+        return stranded.Count;
+    }
+
+    private async Task TryEnqueueAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(EnqueueTimeout);
+        try
+        {
+            await queue.SendAsync(batchId, timeout.Token);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The batch is committed and answers 202: RecoverAsync (or a re-send) enqueues it once the queue is back.
+            logger.LogWarning(failure, "Could not enqueue sync batch {BatchId}; it stays queued for the recovery sweep", batchId);
+            return;
+        }
+
+        await store.MarkEnqueuedAsync(batchId, cancellationToken);
+    }
+
+    private static SyncChange ToChange(FeedRow row, Guid user)
+    {
+        if (row.Pattern is { DeletedAt: null } pattern)
+        {
+            var permission = PatternService.Resolve(pattern, user);
+            // The caller's set: what they own, what is shared with them (live), what they favourited and can still read.
+            var kept = permission == Permission.Owner || pattern.SharePermission is not null
+                       || (pattern.IsFavorited && AccessPolicy.CanRead(permission));
+            if (kept)
+            {
+                return new SyncChange(row.PatternId, SyncChange.Upsert) { Pattern = pattern with { Permission = permission.ToApi() } };
+            }
+        }
+
+        return new SyncChange(row.PatternId, SyncChange.Delete);
+    }
+}

@@ -1,0 +1,20 @@
+using Emoty.Domain.Sync;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Emoty.Functions.Queues;
+
+/// <summary>
+/// Applies offline-sync batches named by the sync-batches queue (setting SyncBatchesQueue). A
+/// failure that the batch can recover from is rethrown, so the host retries the message; the
+/// domain keeps every retry and duplicate delivery from applying anything twice.
+/// </summary>
+public sealed class SyncBatches(SyncService sync, ILogger<SyncBatches> logger)
+{
+    [Function(nameof(SyncBatches))]
+    public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, CancellationToken cancellationToken)
+    {
+        var outcome = await sync.ProcessMessageAsync(message, cancellationToken);
+        logger.LogInformation("Sync batch {BatchId}: {Status}, {Changed} pattern write(s) committed", outcome.BatchId, outcome.Status, outcome.ChangedPatternIds.Count);
+    }
+}

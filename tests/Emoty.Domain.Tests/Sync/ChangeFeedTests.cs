@@ -1,0 +1,175 @@
+using Dapper;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Sync;
+
+namespace Emoty.Domain.Tests.Sync;
+
+public sealed class ChangeFeedTests(SyncDatabase db) : IClassFixture<SyncDatabase>
+{
+    // The feed waits for every older transaction of the server (other test databases included) to
+    // end, so a change shows up "soon", not at once: reads poll up to this long.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private async Task<SyncChangePage> PageAsync(Guid user, string? since = null, int limit = 100)
+    {
+        var parameters = new List<KeyValuePair<string, string?>> { new("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+        if (since is not null)
+        {
+            parameters.Add(new("since", since));
+        }
+
+        return await db.Service.ChangesAsync(new Caller(user), parameters, CancellationToken.None);
+    }
+
+    /// <summary>Follows the cursor until <paramref name="done"/> holds for everything read so far.</summary>
+    private async Task<(List<SyncChange> Changes, string Cursor)> FollowUntilAsync(Guid user, string? since, Func<List<SyncChange>, bool> done)
+    {
+        var changes = new List<SyncChange>();
+        var deadline = DateTime.UtcNow + Patience;
+        var cursor = since;
+        while (true)
+        {
+            var page = await PageAsync(user, cursor);
+            changes.AddRange(page.Changes);
+            cursor = page.NextCursor;
+            if (done(changes) && !page.HasMore)
+            {
+                return (changes, cursor);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The feed did not deliver what was expected within {Patience}; got: {string.Join(", ", changes.Select(c => $"{c.Id}:{c.Change}"))}");
+            if (!page.HasMore)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static bool Has(List<SyncChange> changes, Guid id, string change) => changes.Any(c => c.Id == id && c.Change == change);
+
+    [Fact]
+    public async Task a_change_that_commits_after_a_newer_one_is_delivered_before_the_cursor_passes_it()
+    {
+        var user = await db.UserAsync();
+        var slow = await db.PatternAsync(user, "Slow");
+        var fast = await db.PatternAsync(user, "Fast");
+        var (_, cursor) = await FollowUntilAsync(user, null, c => Has(c, slow, SyncChange.Upsert) && Has(c, fast, SyncChange.Upsert));
+
+        // The slow writer takes its transaction id first and commits last.
+        await using var slowConnection = await db.DataSource.OpenConnectionAsync();
+        await using var slowTransaction = await slowConnection.BeginTransactionAsync();
+        await slowConnection.ExecuteAsync("UPDATE patterns SET name = 'Slow 2', version = version + 1 WHERE id = @slow", new { slow }, slowTransaction);
+        await db.ExecuteAsync("UPDATE patterns SET name = 'Fast 2', version = version + 1 WHERE id = @fast", new { fast });
+
+        // The fast change is committed and visible, but it sits behind a transaction still running: not yet.
+        var held = await PageAsync(user, cursor);
+        Assert.Empty(held.Changes);
+        Assert.False(held.HasMore);
+        Assert.Equal(cursor, held.NextCursor);
+
+        await slowTransaction.CommitAsync();
+        var (changes, _) = await FollowUntilAsync(user, cursor, c => Has(c, slow, SyncChange.Upsert) && Has(c, fast, SyncChange.Upsert));
+
+        Assert.Equal([slow, fast], changes.Select(c => c.Id));
+        Assert.Equal(["Slow 2", "Fast 2"], changes.Select(c => c.Pattern!.Name));
+    }
+
+    [Fact]
+    public async Task following_the_cursor_while_writers_run_ends_on_every_patterns_last_version_in_order()
+    {
+        var user = await db.UserAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add(await db.PatternAsync(user, $"P{i}"));
+        }
+
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            for (var n = 0; n < 40; n++)
+            {
+                await using var connection = await db.DataSource.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                // Two patterns per transaction, in id order (no deadlocks), with a pause inside so transactions overlap.
+                var pair = new[] { ids[random.Next(ids.Count)], ids[random.Next(ids.Count)] }.Distinct().Order().ToArray();
+                await connection.ExecuteAsync("UPDATE patterns SET version = version + 1 WHERE id = ANY(@pair)", new { pair }, transaction);
+                await Task.Delay(random.Next(0, 15));
+                await transaction.CommitAsync();
+            }
+        })).ToArray();
+
+        var seen = new List<SyncChange>();
+        string? cursor = null;
+        while (!writers.All(w => w.IsCompleted))
+        {
+            var page = await PageAsync(user, cursor, limit: 5);
+            seen.AddRange(page.Changes);
+            cursor = page.NextCursor;
+            await Task.Delay(page.HasMore ? 0 : 20);
+        }
+
+        await Task.WhenAll(writers);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        var final = (await connection.QueryAsync<(Guid, int)>(
+            "SELECT id, version FROM patterns WHERE user_id = @user", new { user })).ToDictionary(r => r.Item1, r => r.Item2);
+        var (rest, _) = await FollowUntilAsync(user, cursor, c =>
+            ids.All(id => seen.Concat(c).LastOrDefault(x => x.Id == id)?.Pattern?.Version == final[id]));
+        seen.AddRange(rest);
+
+        foreach (var id in ids)
+        {
+            var versions = seen.Where(c => c.Id == id).Select(c => c.Pattern!.Version).ToList();
+            Assert.Equal(versions.Order(), versions);
+            Assert.Equal(final[id], versions[^1]);
+        }
+    }
+
+    [Fact]
+    public async Task shares_and_favourites_bring_patterns_in_and_their_end_takes_them_out()
+    {
+        var owner = await db.UserAsync();
+        var reader = await db.UserAsync();
+        var shared = await db.PatternAsync(owner, "Shared");
+        var expiring = await db.PatternAsync(owner, "Expiring");
+        var liked = await db.PatternAsync(owner, "Liked", isPublic: true);
+        var mine = await db.PatternAsync(reader, "Mine");
+
+        await db.ExecuteAsync("""
+            INSERT INTO pattern_shares (pattern_id, shared_with, permission, shared_by) VALUES (@shared, @reader, 'view', @owner);
+            INSERT INTO pattern_shares (pattern_id, shared_with, permission, shared_by, expires_at) VALUES (@expiring, @reader, 'edit', @owner, now() + interval '1 hour');
+            INSERT INTO pattern_favorites (user_id, pattern_id) VALUES (@reader, @liked);
+            """, new { shared, expiring, liked, owner, reader });
+        var (first, cursor) = await FollowUntilAsync(reader, null, c =>
+            Has(c, shared, SyncChange.Upsert) && Has(c, expiring, SyncChange.Upsert) && Has(c, liked, SyncChange.Upsert) && Has(c, mine, SyncChange.Upsert));
+        Assert.Equal("view", first.Single(c => c.Id == shared).Pattern!.Permission);
+        Assert.Equal("edit", first.Single(c => c.Id == expiring).Pattern!.Permission);
+
+        await db.ExecuteAsync("""
+            DELETE FROM pattern_shares WHERE pattern_id = @shared;
+            UPDATE pattern_shares SET expires_at = now() - interval '1 second' WHERE pattern_id = @expiring;
+            DELETE FROM pattern_favorites WHERE pattern_id = @liked;
+            UPDATE patterns SET deleted_at = now() WHERE id = @mine;
+            """, new { shared, expiring, liked, mine });
+        var (second, _) = await FollowUntilAsync(reader, cursor, c =>
+            Has(c, shared, SyncChange.Delete) && Has(c, expiring, SyncChange.Delete) && Has(c, liked, SyncChange.Delete) && Has(c, mine, SyncChange.Delete));
+        Assert.All(second, c => Assert.Null(c.Pattern));
+        Assert.DoesNotContain(second, c => c.Change == SyncChange.Upsert);
+    }
+
+    [Fact]
+    public async Task a_favourite_made_private_by_its_owner_becomes_a_tombstone_and_others_patterns_never_appear()
+    {
+        var owner = await db.UserAsync();
+        var fan = await db.UserAsync();
+        var liked = await db.PatternAsync(owner, "Liked", isPublic: true);
+        var unrelated = await db.PatternAsync(owner, "Unrelated", isPublic: true);
+        await db.ExecuteAsync("INSERT INTO pattern_favorites (user_id, pattern_id) VALUES (@fan, @liked)", new { fan, liked });
+        var (_, cursor) = await FollowUntilAsync(fan, null, c => Has(c, liked, SyncChange.Upsert));
+
+        await db.ExecuteAsync("UPDATE patterns SET is_public = false, version = version + 1 WHERE id IN (@liked, @unrelated)", new { liked, unrelated });
+        var (changes, _) = await FollowUntilAsync(fan, cursor, c => Has(c, liked, SyncChange.Delete));
+
+        Assert.DoesNotContain(changes, c => c.Id == unrelated);
+    }
+}

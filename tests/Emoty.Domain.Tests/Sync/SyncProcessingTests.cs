@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Emoty.Domain.Identity;
+using Emoty.Domain.Sync;
+
+namespace Emoty.Domain.Tests.Sync;
+
+public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDatabase>
+{
+    private Task<long> CountPatternsAsync(Guid user) =>
+        db.ScalarAsync<long>("SELECT count(*) FROM patterns WHERE user_id = @user", new { user });
+
+    private async Task<JsonElement[]> ResultsAsync(Guid user, Guid batchId)
+    {
+        var status = await db.Service.GetStatusAsync(new Caller(user), batchId, CancellationToken.None);
+        Assert.Equal(SyncBatchStatuses.Completed, status.Status);
+        using var document = JsonDocument.Parse(status.Results.Text);
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    [Fact]
+    public async Task the_same_batch_processed_by_four_instances_at_once_is_applied_once()
+    {
+        var user = await db.UserAsync();
+        var batchId = await db.SubmitAsync(user, Enumerable.Range(0, 20).Select(i => SyncDatabase.Create($"temp_{i}")).ToArray());
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => db.Service.ProcessAsync(batchId, CancellationToken.None))));
+
+        Assert.Single(outcomes, o => o.Status == SyncBatchStatuses.Completed);
+        Assert.Equal(3, outcomes.Count(o => o.Status == SyncBatchOutcome.Skipped));
+        Assert.Equal(20, await CountPatternsAsync(user));
+        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        Assert.Equal(20, await CountPatternsAsync(user));
+    }
+
+    [Fact]
+    public async Task a_batch_taken_over_after_its_lease_answers_every_operation_from_its_record()
+    {
+        var user = await db.UserAsync();
+        var batchId = await db.SubmitAsync(user, SyncDatabase.Create("a"), SyncDatabase.Create("b"), SyncDatabase.Rename("a", "A2"));
+        await db.Service.ProcessAsync(batchId, CancellationToken.None);
+        var first = await ResultsAsync(user, batchId);
+
+        // As if the worker died before completing: still processing, lease long gone.
+        await db.ExecuteAsync("""
+            UPDATE sync_batches SET status = 'processing', results = NULL, started_at = now() - interval '7 minutes' WHERE batch_id = @batchId
+            """, new { batchId });
+        var outcome = await db.Service.ProcessAsync(batchId, CancellationToken.None);
+
+        Assert.Equal(SyncBatchStatuses.Completed, outcome.Status);
+        Assert.Empty(outcome.ChangedPatternIds);
+        Assert.Equal(first.Select(r => r.GetRawText()), (await ResultsAsync(user, batchId)).Select(r => r.GetRawText()));
+        Assert.Equal(2, await CountPatternsAsync(user));
+        Assert.Equal(2, await db.ScalarAsync<int>("SELECT version FROM patterns WHERE user_id = @user AND name = 'A2'", new { user }));
+    }
+
+    [Fact]
+    public async Task a_processing_batch_within_its_lease_is_left_to_its_worker()
+    {
+        var user = await db.UserAsync();
+        var batchId = await db.SubmitAsync(user, SyncDatabase.Create("x"));
+        await db.ExecuteAsync("UPDATE sync_batches SET status = 'processing', started_at = now() WHERE batch_id = @batchId", new { batchId });
+
+        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        Assert.Equal(0, await CountPatternsAsync(user));
+    }
+
+    [Fact]
+    public async Task an_op_id_sent_again_in_a_later_batch_is_answered_with_its_first_result()
+    {
+        var user = await db.UserAsync();
+        var opId = Guid.NewGuid().ToString();
+        var first = await db.SubmitAsync(user, SyncDatabase.Create("t"), SyncDatabase.Rename("t", "First", opId));
+        await db.Service.ProcessAsync(first, CancellationToken.None);
+        var second = await db.SubmitAsync(user, SyncDatabase.Rename("t", "Second", opId));
+        await db.Service.ProcessAsync(second, CancellationToken.None);
+
+        Assert.Equal((await ResultsAsync(user, first))[1].GetRawText(), (await ResultsAsync(user, second))[0].GetRawText());
+        Assert.Equal("First", await db.ScalarAsync<string>("SELECT name FROM patterns WHERE user_id = @user", new { user }));
+        Assert.Equal(2, await db.ScalarAsync<int>("SELECT version FROM patterns WHERE user_id = @user", new { user }));
+    }
+
+    [Fact]
+    public async Task an_op_id_already_used_by_another_user_is_rejected_without_revealing_its_result()
+    {
+        var alice = await db.UserAsync();
+        var mallory = await db.UserAsync();
+        var opId = Guid.NewGuid().ToString();
+        var aliceBatch = await db.SubmitAsync(alice, SyncDatabase.Create("t"), SyncDatabase.Rename("t", "Private", opId));
+        await db.Service.ProcessAsync(aliceBatch, CancellationToken.None);
+
+        var malloryBatch = await db.SubmitAsync(mallory, SyncDatabase.Rename(Guid.NewGuid().ToString(), "Probe", opId));
+        await db.Service.ProcessAsync(malloryBatch, CancellationToken.None);
+
+        var result = Assert.Single(await ResultsAsync(mallory, malloryBatch));
+        Assert.Equal("rejected", result.GetProperty("status").GetString());
+        Assert.Equal(409, result.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.DoesNotContain("Private", result.GetRawText());
+    }
+
+    [Fact]
+    public async Task a_batch_stored_while_the_queue_is_down_is_answered_queued_and_sent_by_recovery()
+    {
+        var user = await db.UserAsync();
+        var clock = Stopwatch.StartNew();
+        var batchId = await SyncDatabase.SubmitWithAsync(db.ServiceWith(db.DeadQueues()), user, SyncDatabase.Create("offline"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the POST waited {clock.Elapsed} for a dead queue");
+        Assert.Equal(SyncBatchStatuses.Queued, (await db.Service.GetStatusAsync(new Caller(user), batchId, CancellationToken.None)).Status);
+        Assert.True(await db.ScalarAsync<bool>("SELECT enqueued_at IS NULL FROM sync_batches WHERE batch_id = @batchId", new { batchId }));
+
+        // Recovery leaves a fresh batch to its POST, then sends it once the grace period is over.
+        await db.Service.RecoverAsync(CancellationToken.None);
+        Assert.True(await db.ScalarAsync<bool>("SELECT enqueued_at IS NULL FROM sync_batches WHERE batch_id = @batchId", new { batchId }));
+        await db.ExecuteAsync("UPDATE sync_batches SET received_at = now() - interval '1 minute' WHERE batch_id = @batchId", new { batchId });
+        Assert.True(await db.Service.RecoverAsync(CancellationToken.None) >= 1);
+
+        var message = await FindMessageAsync(batchId);
+        var outcome = await db.Service.ProcessMessageAsync(message, CancellationToken.None);
+        Assert.Equal(SyncBatchStatuses.Completed, outcome.Status);
+        Assert.Equal(1, await CountPatternsAsync(user));
+        Assert.False(await db.ScalarAsync<bool>("SELECT enqueued_at IS NULL FROM sync_batches WHERE batch_id = @batchId", new { batchId }));
+    }
+
+    private async Task<string> FindMessageAsync(Guid batchId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var message in (await db.Queue.ReceiveMessagesAsync(32)).Value)
+            {
+                if (SyncQueue.Parse(message.MessageText) == batchId)
+                {
+                    return message.MessageText;
+                }
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"No message names batch {batchId}.");
+    }
+
+    [Fact]
+    public async Task a_batch_claimed_more_than_five_times_ends_failed_with_an_error()
+    {
+        var user = await db.UserAsync();
+        var batchId = await db.SubmitAsync(user, SyncDatabase.Create("doomed"));
+        await db.ExecuteAsync("UPDATE sync_batches SET attempts = 5 WHERE batch_id = @batchId", new { batchId });
+
+        Assert.Equal(SyncBatchStatuses.Failed, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        var status = await db.Service.GetStatusAsync(new Caller(user), batchId, CancellationToken.None);
+        Assert.Equal(SyncBatchStatuses.Failed, status.Status);
+        Assert.Contains("5 attempts", status.Error!.Detail);
+        Assert.Equal(0, await CountPatternsAsync(user));
+    }
+
+    [Fact]
+    public async Task stored_operations_that_no_longer_parse_fail_the_batch_instead_of_retrying_forever()
+    {
+        var user = await db.UserAsync();
+        var batchId = Guid.NewGuid();
+        await db.ExecuteAsync("""
+            INSERT INTO sync_batches (batch_id, user_id, client_id, operations) VALUES (@batchId, @user, 'c', '[{"type":"teleport"}]')
+            """, new { batchId, user });
+
+        Assert.Equal(SyncBatchStatuses.Failed, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessMessageAsync(SyncQueue.Format(batchId), CancellationToken.None)).Status);
+        Assert.Equal(SyncBatchOutcome.Ignored, (await db.Service.ProcessMessageAsync("not json", CancellationToken.None)).Status);
+    }
+}
