@@ -181,6 +181,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database)
         private readonly PatternSearchQuery _query;
         private readonly Guid? _caller;
         private readonly string _filters;
+        private readonly string _personalFilters;
         private readonly string _sortExpression;
 
         public DynamicParameters Parameters { get; } = new();
@@ -203,7 +204,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database)
                 _ => throw new ArgumentOutOfRangeException(nameof(query)),
             };
             Parameters.Add("caller", caller, System.Data.DbType.Guid);
-            _filters = BuildFilters();
+            _filters = BuildFilters(scalarsIndexable: true);
+            _personalFilters = BuildFilters(scalarsIndexable: false);
         }
 
         public string OrderBy(string value, string id)
@@ -226,11 +228,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database)
 
             if (_caller is not null && _query.IsPublic != true)
             {
-                branches.Add($"(SELECT {select} FROM patterns p WHERE p.user_id = @caller AND NOT p.is_public AND {_filters}{keysetClause} {tail})");
+                branches.Add($"(SELECT {select} FROM patterns p WHERE p.user_id = @caller AND NOT p.is_public AND {_personalFilters}{keysetClause} {tail})");
                 branches.Add($"""
                     (SELECT {select} FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id
                      WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())
-                       AND NOT p.is_public AND p.user_id <> @caller AND {_filters}{keysetClause} {tail})
+                       AND NOT p.is_public AND p.user_id <> @caller AND {_personalFilters}{keysetClause} {tail})
                     """);
             }
 
@@ -252,10 +254,18 @@ public sealed class PatternSearchStore(NpgsqlDataSource database)
             return $" AND ({_sortExpression}, p.id) {comparison} ({value}, @cursorId)";
         }
 
-        private string BuildFilters()
+        /// <summary>
+        /// The WHERE clause. The caller's own and shared branches start from the caller's rows (an
+        /// owner index, the shares), a few thousand at most; there the scalar filters are written so
+        /// that the filters GIN index cannot serve them (<paramref name="scalarsIndexable"/> false),
+        /// because the planner underrates a GIN range scan and would AND a bitmap of tens of
+        /// thousands of rows onto the caller's few (measured: 70 ms instead of 2 at a million rows).
+        /// </summary>
+        private string BuildFilters(bool scalarsIndexable)
         {
             var q = _query;
             var where = new StringBuilder("p.deleted_at IS NULL");
+            string Scalar(string column, string neutral) => scalarsIndexable ? column : $"({column}{neutral})";
             void Add(string clause, string name, object? value, System.Data.DbType? type = null)
             {
                 where.Append(" AND ").Append(clause);
@@ -288,52 +298,52 @@ public sealed class PatternSearchStore(NpgsqlDataSource database)
 
             if (q.PaletteId is { } palette)
             {
-                Add("p.palette_id = @paletteId", "paletteId", palette);
+                Add($"{Scalar("p.palette_id", " || ''")} = @paletteId", "paletteId", palette);
             }
 
             if (q.DifficultyMin is { } dmin)
             {
-                Add("p.difficulty_rating >= @difficultyMin", "difficultyMin", (short)dmin);
+                Add($"{Scalar("p.difficulty_rating", " + 0")} >= @difficultyMin", "difficultyMin", (short)dmin);
             }
 
             if (q.DifficultyMax is { } dmax)
             {
-                Add("p.difficulty_rating <= @difficultyMax", "difficultyMax", (short)dmax);
+                Add($"{Scalar("p.difficulty_rating", " + 0")} <= @difficultyMax", "difficultyMax", (short)dmax);
             }
 
             if (q.ComplexityMin is { } cmin)
             {
-                Add("p.complexity_score >= @complexityMin", "complexityMin", cmin);
+                Add($"{Scalar("p.complexity_score", " + 0")} >= @complexityMin", "complexityMin", cmin);
             }
 
             if (q.ComplexityMax is { } cmax)
             {
-                Add("p.complexity_score <= @complexityMax", "complexityMax", cmax);
+                Add($"{Scalar("p.complexity_score", " + 0")} <= @complexityMax", "complexityMax", cmax);
             }
 
             if (q.SizeMin is { } smin)
             {
-                Add("p.size >= @sizeMin", "sizeMin", smin);
+                Add($"{Scalar("p.size", " + 0")} >= @sizeMin", "sizeMin", smin);
             }
 
             if (q.SizeMax is { } smax)
             {
-                Add("p.size <= @sizeMax", "sizeMax", smax);
+                Add($"{Scalar("p.size", " + 0")} <= @sizeMax", "sizeMax", smax);
             }
 
             if (q.IsAiGenerated is { } ai)
             {
-                Add("p.is_ai_generated = @isAiGenerated", "isAiGenerated", ai);
+                Add($"{Scalar("p.is_ai_generated", " IS TRUE")} = @isAiGenerated", "isAiGenerated", ai);
             }
 
             if (q.CreatedAfter is { } after)
             {
-                Add("p.created_at > @createdAfter", "createdAfter", after.UtcDateTime);
+                Add($"{Scalar("p.created_at", " + interval '0 s'")} > @createdAfter", "createdAfter", after.UtcDateTime);
             }
 
             if (q.CreatedBefore is { } before)
             {
-                Add("p.created_at < @createdBefore", "createdBefore", before.UtcDateTime);
+                Add($"{Scalar("p.created_at", " + interval '0 s'")} < @createdBefore", "createdBefore", before.UtcDateTime);
             }
 
             if (q.FavoritedByMe is { } favorited)
