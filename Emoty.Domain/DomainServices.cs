@@ -37,7 +37,8 @@ public static class DomainServices
                 Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) },
             }));
 
-        services.AddMemoryCache(o => o.SizeLimit = 100_000);
+        // One in-process budget, in bytes: HybridCache's L1 sizes its entries by their serialized length.
+        services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
         AddCache(services, CacheSettings.From(configuration));
         services.AddSingleton(AuthSettings.From(configuration));
         services.AddSingleton<TokenValidator>();

@@ -36,7 +36,7 @@ public sealed class AnalyticsService(
     {
         var moved = await store.IngestAsync(batch.Events, cancellationToken);
         logger.LogInformation("Aggregated {Count} usage events; counters of {Patterns} patterns moved", batch.Events.Length, moved.Length);
-        await patternCache.InvalidateAsync(moved, cancellationToken);
+        await patternCache.InvalidateAsync(moved);
     }
 
     /// <summary>The refresh timer: figures of the materialized view, then the platform figures built on them.</summary>
@@ -44,7 +44,7 @@ public sealed class AnalyticsService(
     {
         if (await store.RefreshAsync(cancellationToken))
         {
-            await invalidation.InvalidateAsync([CacheKeys.PlatformAnalytics], cancellationToken);
+            await invalidation.InvalidateAsync([CacheKeys.PlatformAnalytics]);
             logger.LogInformation("Refreshed pattern_analytics");
         }
         else

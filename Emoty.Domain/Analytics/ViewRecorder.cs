@@ -44,7 +44,7 @@ public sealed class ViewRecorder : IAsyncDisposable
             return;
         }
 
-        _seen.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ViewWindow, Size = 1 });
+        _seen.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ViewWindow, Size = 128 });
         _pending.Enqueue(new UsageEvent(Guid.CreateVersion7(), patternId, caller.UserId, caller.Viewer, UsageEventTypes.View,
             _time.GetUtcNow().UtcDateTime, Authorized: true));
         if (_pending.Count >= UsageEventQueue.EventsPerMessage)

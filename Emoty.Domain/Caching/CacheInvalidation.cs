@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -7,12 +8,15 @@ namespace Emoty.Domain.Caching;
 /// <summary>
 /// Drops entries after a write, everywhere: here (L1 and Redis) at once, in every other instance's
 /// L1 through a Redis channel, and once more a moment later, so that a reader that loaded the old
-/// row just before the commit cannot leave it behind. If Redis is down the channel is too; other
-/// instances' L1 then expires by itself (<see cref="CacheSettings.LocalExpiration"/>), and when the
-/// connection comes back every instance drops its whole L1, since it may have missed messages.
+/// row just before the commit cannot leave it behind. It never fails the write that called it and
+/// ignores the request's cancellation (the write is committed; its entries must go). What could not
+/// reach Redis (this instance's connection down) is kept and sent when the connection returns,
+/// together with a "drop everything" to every instance, since any of them may have missed messages;
+/// meanwhile instances that cannot hear invalidations read PostgreSQL (<see cref="ListeningAsync"/>).
 /// </summary>
 public sealed class CacheInvalidation
 {
+    private const string DropAll = "*";
     private static readonly TimeSpan SecondPass = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ResubscribeEvery = TimeSpan.FromSeconds(5);
 
@@ -22,6 +26,7 @@ public sealed class CacheInvalidation
     private readonly RedisChannel _channel;
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim _subscribing = new(1, 1);
+    private readonly ConcurrentDictionary<string, byte> _unsent = new(StringComparer.Ordinal);
     private volatile bool _subscribed;
     private long _nextAttemptTicks;
 
@@ -31,7 +36,7 @@ public sealed class CacheInvalidation
         _redis = redis;
         _logger = logger;
         _channel = RedisChannel.Literal(settings.KeyPrefix + "invalidate");
-        redis.Restored += () => _ = DropLocalAsync();
+        redis.Restored += () => _ = AfterOutageAsync();
     }
 
     /// <summary>
@@ -49,37 +54,68 @@ public sealed class CacheInvalidation
         return _subscribed && await _redis.IsConnectedAsync();
     }
 
-    public async Task InvalidateAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    public async Task InvalidateAsync(IReadOnlyCollection<string> keys)
     {
         if (keys.Count == 0)
         {
             return;
         }
 
-        await RemoveEverywhereAsync(keys, cancellationToken);
+        await RemoveEverywhereAsync(keys);
         _ = Task.Run(async () =>
         {
-            await Task.Delay(SecondPass, CancellationToken.None);
-            await RemoveEverywhereAsync(keys, CancellationToken.None);
-        }, CancellationToken.None);
+            await Task.Delay(SecondPass);
+            await RemoveEverywhereAsync(keys);
+        });
     }
 
-    private async Task RemoveEverywhereAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    private async Task RemoveEverywhereAsync(IReadOnlyCollection<string> keys)
     {
-        await _cache.RemoveAsync(keys, cancellationToken);
-        if (!await _redis.IsConnectedAsync())
+        try
         {
-            return;
+            // Locally first: that needs no Redis. Redis and the other instances follow.
+            await _cache.RemoveAsync(keys, CancellationToken.None);
+            if (await _redis.IsConnectedAsync())
+            {
+                var subscriber = (await _redis.GetAsync()).GetSubscriber();
+                await subscriber.PublishAsync(_channel, _instance + " " + string.Join(' ', keys));
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Invalidating {Keys} failed; it is sent again when Redis answers", keys);
+        }
+
+        foreach (var key in keys)
+        {
+            _unsent.TryAdd(key, 0);
+        }
+    }
+
+    /// <summary>Back from an outage: send what could not be sent, and have every instance drop its L1.</summary>
+    private async Task AfterOutageAsync()
+    {
+        var keys = _unsent.Keys.ToArray();
+        foreach (var key in keys)
+        {
+            _unsent.TryRemove(key, out _);
+        }
+
+        await DropLocalAsync();
+        if (keys.Length > 0)
+        {
+            await RemoveEverywhereAsync(keys);
         }
 
         try
         {
             var subscriber = (await _redis.GetAsync()).GetSubscriber();
-            await subscriber.PublishAsync(_channel, _instance + " " + string.Join(' ', keys));
+            await subscriber.PublishAsync(_channel, _instance + " " + DropAll);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e)
         {
-            _logger.LogWarning(e, "Could not broadcast the invalidation of {Keys}; other instances drop them within their local expiry", keys);
+            _logger.LogWarning(e, "Could not ask the other instances to drop their in-process caches after the Redis outage");
         }
     }
 
@@ -123,7 +159,14 @@ public sealed class CacheInvalidation
 
         try
         {
-            await _cache.RemoveAsync(parts[1..]);
+            if (parts[1] == DropAll)
+            {
+                await DropLocalAsync();
+            }
+            else
+            {
+                await _cache.RemoveAsync(parts[1..]);
+            }
         }
         catch (Exception e)
         {
@@ -136,7 +179,7 @@ public sealed class CacheInvalidation
         try
         {
             await _cache.RemoveByTagAsync(CacheKeys.AllTag);
-            _logger.LogInformation("Redis is back: this instance's in-process cache was dropped, as invalidations may have been missed");
+            _logger.LogInformation("In-process cache dropped after a Redis outage: invalidations may have been missed meanwhile");
         }
         catch (Exception e)
         {

@@ -51,7 +51,7 @@ public sealed class RedisL2Cache(RedisConnection redis, CacheSettings settings, 
         {
             return await call();
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException or OperationCanceledException)
         {
             logger.LogDebug(e, "Redis cache call for {Key} failed; treated as a miss", key);
             return null;

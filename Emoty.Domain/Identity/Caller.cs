@@ -20,9 +20,21 @@ public sealed record Caller(Guid? UserId, string? Email = null, string? Name = n
     public Guid RequireUserId() =>
         UserId ?? throw new Errors.EmotyException(Errors.ProblemCode.Unauthorized, "Sign in to do this.");
 
-    /// <summary>An anonymous caller known by the address the request came from (first of X-Forwarded-For).</summary>
-    public static Caller AnonymousFrom(string? clientAddress) =>
-        string.IsNullOrWhiteSpace(clientAddress)
+    /// <summary>An anonymous caller known by the address the request came from; a port after it (203.0.113.7:51234, [2001:db8::1]:443) is not part of it.</summary>
+    public static Caller AnonymousFrom(string? clientAddress)
+    {
+        var address = clientAddress?.Trim() ?? "";
+        if (address.StartsWith('[') && address.IndexOf(']') is > 0 and var end)
+        {
+            address = address[1..end];
+        }
+        else if (address.Count(c => c == ':') == 1)
+        {
+            address = address[..address.IndexOf(':')];
+        }
+
+        return address.Length == 0
             ? Anonymous
-            : Anonymous with { Visitor = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clientAddress.Trim())))[..32] };
+            : Anonymous with { Visitor = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..32] };
+    }
 }

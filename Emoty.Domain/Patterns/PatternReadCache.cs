@@ -62,11 +62,12 @@ public sealed class PatternReadCache(HybridCache cache, CacheInvalidation invali
             static (state, ct) => new ValueTask<bool>(state.store.IsFavoritedAsync(state.user, state.pattern, ct)),
             await OptionsAsync(), Tags, cancellationToken);
 
-    public Task InvalidateAsync(IEnumerable<Guid> patterns, CancellationToken cancellationToken = default) =>
-        invalidation.InvalidateAsync(patterns.Distinct().Select(CacheKeys.Pattern).ToArray(), cancellationToken);
+    /// <summary>After a commit, whatever the request's fate: a write that happened must never be hidden by an old entry.</summary>
+    public Task InvalidateAsync(IEnumerable<Guid> patterns) =>
+        invalidation.InvalidateAsync(patterns.Distinct().Select(CacheKeys.Pattern).ToArray());
 
-    public Task InvalidateFavoriteAsync(Guid user, Guid pattern, CancellationToken cancellationToken = default) =>
-        invalidation.InvalidateAsync([CacheKeys.Pattern(pattern), CacheKeys.Favorite(user, pattern)], cancellationToken);
+    public Task InvalidateFavoriteAsync(Guid user, Guid pattern) =>
+        invalidation.InvalidateAsync([CacheKeys.Pattern(pattern), CacheKeys.Favorite(user, pattern)]);
 
     private async ValueTask<HybridCacheEntryOptions> OptionsAsync() => await invalidation.ListeningAsync() ? _cached : _uncached;
 }

@@ -65,7 +65,7 @@ public sealed partial class PatternService
         }, cancellationToken);
 
         // Creates too: a cached miss of a new id must not outlive the create.
-        await cache.InvalidateAsync(batch.Results.Select(r => r.Id), cancellationToken);
+        await cache.InvalidateAsync(batch.Results.Select(r => r.Id));
         return batch;
     }
 

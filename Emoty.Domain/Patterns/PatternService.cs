@@ -88,7 +88,7 @@ public sealed partial class PatternService(
         var precondition = new VersionPrecondition(ifMatch, changes.Version);
         var updated = await store.Database.InTransactionAsync((connection, transaction) =>
             UpdateAsync(connection, transaction, user, id, changes, precondition, "", cancellationToken), cancellationToken);
-        await cache.InvalidateAsync([id], cancellationToken);
+        await cache.InvalidateAsync([id]);
         return updated;
     }
 
@@ -97,7 +97,7 @@ public sealed partial class PatternService(
         var user = caller.RequireUserId();
         await store.Database.InTransactionAsync((connection, transaction) =>
             DeleteAsync(connection, transaction, user, id, new VersionPrecondition(ifMatch, null), cancellationToken), cancellationToken);
-        await cache.InvalidateAsync([id], cancellationToken);
+        await cache.InvalidateAsync([id]);
     }
 
     /// <summary>Undoes a soft delete. Only the owner may; to anyone else a deleted pattern does not exist.</summary>
@@ -122,7 +122,7 @@ public sealed partial class PatternService(
             var live = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken);
             return WithPermission(live!, user);
         }, cancellationToken);
-        await cache.InvalidateAsync([id], cancellationToken);
+        await cache.InvalidateAsync([id]);
         return restored;
     }
 
@@ -131,7 +131,7 @@ public sealed partial class PatternService(
         var user = caller.RequireUserId();
         var result = await store.ToggleFavoriteAsync(id, user, p => AccessPolicy.CanRead(Resolve(p, user)), cancellationToken)
             ?? throw AccessPolicy.NotFound(What);
-        await cache.InvalidateFavoriteAsync(user, id, cancellationToken);
+        await cache.InvalidateFavoriteAsync(user, id);
         return new FavoriteToggle(id, result.IsFavorited, result.LikeCount);
     }
 
@@ -160,7 +160,7 @@ public sealed partial class PatternService(
             await PatternStore.SnapshotAsync(connection, transaction, id, user, cancellationToken);
             return WithPermission(await PatternStore.UpdateContentAsync(connection, transaction, id, user, draft, cancellationToken), user);
         }, cancellationToken);
-        await cache.InvalidateAsync([id], cancellationToken);
+        await cache.InvalidateAsync([id]);
         return restored;
     }
 

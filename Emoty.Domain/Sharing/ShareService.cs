@@ -52,7 +52,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
         }, cancellationToken);
 
         // Who may read the pattern is part of its cache entry.
-        await cache.InvalidateAsync([patternId], cancellationToken);
+        await cache.InvalidateAsync([patternId]);
         return share;
     }
 
@@ -86,7 +86,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
             await ShareStore.DeleteAsync(connection, transaction, patternId, target, cancellationToken);
             return true;
         }, cancellationToken);
-        await cache.InvalidateAsync([patternId], cancellationToken);
+        await cache.InvalidateAsync([patternId]);
     }
 
     /// <summary>A view-only link with an unguessable code: 128 random bits, base64url.</summary>

@@ -13,7 +13,8 @@ public sealed class SyncQueue(QueueServiceClient queues, EmotySettings settings)
     private readonly QueueClient _queue = queues.GetQueueClient(settings.Queues.SyncBatches);
     private volatile bool _exists;
 
-    public async Task SendAsync(Guid batchId, CancellationToken cancellationToken)
+    /// <param name="delay">How long the message stays invisible: a batch waiting for an earlier one comes back later.</param>
+    public async Task SendAsync(Guid batchId, CancellationToken cancellationToken, TimeSpan? delay = null)
     {
         if (!_exists)
         {
@@ -22,7 +23,7 @@ public sealed class SyncQueue(QueueServiceClient queues, EmotySettings settings)
             _exists = true;
         }
 
-        await _queue.SendMessageAsync(Format(batchId), cancellationToken);
+        await _queue.SendMessageAsync(Format(batchId), visibilityTimeout: delay, cancellationToken: cancellationToken);
     }
 
     public static string Format(Guid batchId) => JsonSerializer.Serialize(new Dictionary<string, Guid> { ["batch_id"] = batchId });

@@ -67,12 +67,15 @@ public sealed record SyncChangePage(IReadOnlyList<SyncChange> Changes, string Ne
 
 /// <summary>
 /// What one delivery of a batch did: its final status, <see cref="Skipped"/> (unknown, finished, or
-/// held by a live worker) or <see cref="Ignored"/> (the message named no batch).
-/// <see cref="ChangedPatternIds"/> are the patterns whose writes this delivery committed.
+/// held by a live worker), <see cref="Deferred"/> (sent back to wait for an earlier batch of its
+/// user) or <see cref="Ignored"/> (the message named no batch).
+/// <see cref="ChangedPatternIds"/> are the patterns whose writes this delivery committed, or found
+/// committed by an earlier delivery (named again so that their cache entries surely go).
 /// </summary>
 public sealed record SyncBatchOutcome(Guid BatchId, string Status, IReadOnlyList<Guid> ChangedPatternIds)
 {
     public const string Skipped = "skipped";
+    public const string Deferred = "deferred";
     public const string Ignored = "ignored";
 }
 

@@ -44,6 +44,14 @@ public sealed partial class SyncService
         var batch = await store.ClaimAsync(batchId, Lease, cancellationToken);
         if (batch is null)
         {
+            if (await store.IsWaitingAsync(batchId, cancellationToken))
+            {
+                // An earlier batch of this user is not finished: come back after it rather than overtake it.
+                await queue.SendAsync(batchId, cancellationToken, WaitBehindEarlierBatch);
+                await store.MarkEnqueuedAsync(batchId, cancellationToken);
+                return new SyncBatchOutcome(batchId, SyncBatchOutcome.Deferred, []);
+            }
+
             // Unknown, already finished, or in the hands of a live worker: nothing to do here.
             return new SyncBatchOutcome(batchId, SyncBatchOutcome.Skipped, []);
         }
@@ -75,7 +83,7 @@ public sealed partial class SyncService
                 if (applied.ChangedPatternId is { } id)
                 {
                     changed.Add(id);
-                    await cache.InvalidateAsync([id], cancellationToken);
+                    await cache.InvalidateAsync([id]);
                 }
             }
 
@@ -120,9 +128,10 @@ public sealed partial class SyncService
         {
             if (!await SyncStore.ClaimOperationAsync(connection, transaction, operation.OpId, batch.BatchId, batch.UserId, operation.TypeName, cancellationToken))
             {
-                var (owner, stored) = await SyncStore.FindOperationAsync(connection, transaction, operation.OpId, cancellationToken);
+                var (owner, stored, patternId) = await SyncStore.FindOperationAsync(connection, transaction, operation.OpId, cancellationToken);
+                // Its pattern goes out of the cache again: the delivery that applied it may have died before it could.
                 return owner == batch.UserId
-                    ? new Applied(stored, null)
+                    ? new Applied(stored, patternId)
                     : new Applied(SyncJson.Serialize(Rejected(batch, operation,
                         Problem.For(ProblemCode.Duplicate, "This op_id is taken; send the operation with a new op_id."))), null);
             }

@@ -28,6 +28,9 @@ public sealed partial class SyncService(
     /// <summary>A batch that is still not enqueued this long after it arrived is sent by <see cref="RecoverAsync"/>.</summary>
     public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a batch that waits for an earlier batch of its user stays off the queue before it looks again.</summary>
+    public static readonly TimeSpan WaitBehindEarlierBatch = TimeSpan.FromSeconds(2);
+
     /// <summary>Claims of one batch before it is marked failed (host.json retries a message 5 times too).</summary>
     public const int MaxAttempts = 5;
 

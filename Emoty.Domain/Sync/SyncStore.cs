@@ -55,19 +55,37 @@ public sealed class SyncStore(NpgsqlDataSource database)
 
     /// <summary>
     /// Takes the batch for processing: queued, or processing by someone whose lease ran out (a worker
-    /// that died). The row lock of the UPDATE makes two claimants queue up; the second finds the
-    /// status changed and gets null, so one batch is processed by one instance at a time.
+    /// that died), and only once every earlier batch of the same user is finished: a client that
+    /// splits its work into batches relies on their order (a temp id created in one and named in the
+    /// next; two edits of one pattern). The row lock of the UPDATE makes two claimants queue up; the
+    /// second finds the status changed and gets null, so one batch is processed by one instance at a time.
     /// </summary>
     public async Task<SyncBatchRow?> ClaimAsync(Guid batchId, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<SyncBatchRow>(new CommandDefinition($"""
-            UPDATE sync_batches
+            UPDATE sync_batches b
                SET status = 'processing', started_at = now(), attempts = attempts + 1
-             WHERE batch_id = @batchId
-               AND (status = 'queued' OR (status = 'processing' AND started_at < now() - @lease))
+             WHERE b.batch_id = @batchId
+               AND (b.status = 'queued' OR (b.status = 'processing' AND b.started_at < now() - @lease))
+               AND NOT EXISTS (
+                   SELECT 1 FROM sync_batches o
+                   WHERE o.user_id = b.user_id AND o.status IN ('queued', 'processing')
+                     AND (o.received_at, o.batch_id) < (b.received_at, b.batch_id))
             RETURNING {StatusColumns}, operations::text AS operations
             """, new { batchId, lease }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Whether the batch is still queued behind an unfinished earlier batch of its user.</summary>
+    public async Task<bool> IsWaitingAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (
+                SELECT 1 FROM sync_batches b JOIN sync_batches o ON o.user_id = b.user_id
+                WHERE b.batch_id = @batchId AND b.status = 'queued' AND o.status IN ('queued', 'processing')
+                  AND (o.received_at, o.batch_id) < (b.received_at, b.batch_id))
+            """, new { batchId }, cancellationToken: cancellationToken));
     }
 
     public async Task CompleteAsync(Guid batchId, string resultsJson, CancellationToken cancellationToken)
@@ -133,10 +151,10 @@ public sealed class SyncStore(NpgsqlDataSource database)
             ON CONFLICT (op_id) DO NOTHING
             """, new { opId, batchId, userId, type }, transaction, cancellationToken: cancellationToken)) == 1;
 
-    internal static Task<(Guid UserId, string Result)> FindOperationAsync(
+    internal static Task<(Guid UserId, string Result, Guid? PatternId)> FindOperationAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid opId, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<(Guid, string)>(new CommandDefinition(
-            "SELECT user_id, result::text FROM sync_operations WHERE op_id = @opId",
+        connection.QuerySingleAsync<(Guid, string, Guid?)>(new CommandDefinition(
+            "SELECT user_id, result::text, pattern_id FROM sync_operations WHERE op_id = @opId",
             new { opId }, transaction, cancellationToken: cancellationToken));
 
     internal static Task RecordOperationAsync(

@@ -24,7 +24,7 @@ public sealed class UserService(UserStore store, IMemoryCache memory)
         }
 
         await store.UpsertAsync(id, caller.Email, caller.Name, cancellationToken);
-        memory.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RefreshEvery, Size = 1 });
+        memory.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RefreshEvery, Size = 256 });
     }
 
     public async Task<User> GetMeAsync(Caller caller, CancellationToken cancellationToken) =>

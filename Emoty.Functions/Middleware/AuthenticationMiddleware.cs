@@ -30,8 +30,9 @@ internal sealed class AuthenticationMiddleware(TokenValidator tokens, UserServic
     {
         if (!request.Headers.TryGetValues("Authorization", out var values))
         {
-            // Azure's front end names the client first in X-Forwarded-For; it only tells visitors apart in analytics.
-            var forwarded = request.Headers.TryGetValues("X-Forwarded-For", out var addresses) ? addresses.First().Split(',')[0] : null;
+            // The last X-Forwarded-For entry is the one Azure's front end appended (earlier ones are the
+            // client's to write); it only tells visitors apart in analytics.
+            var forwarded = request.Headers.TryGetValues("X-Forwarded-For", out var addresses) ? string.Join(',', addresses).Split(',')[^1] : null;
             return Caller.AnonymousFrom(forwarded);
         }
 

@@ -53,7 +53,12 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
                     problem = Problem.For(ProblemCode.ServiceUnavailable);
                     retryAfter = 5;
                     break;
-                case Azure.RequestFailedException or AggregateException or HttpRequestException when IsStorageUnavailable(failure):
+                case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                    // The client went away or the host is stopping: nobody reads this answer, and it is no error of ours.
+                    logger.LogInformation("{Function} was cancelled", context.FunctionDefinition.Name);
+                    problem = Problem.For(ProblemCode.ServiceUnavailable, "The request was cancelled.");
+                    break;
+                case Azure.RequestFailedException or AggregateException or HttpRequestException or OperationCanceledException when IsStorageUnavailable(failure):
                     logger.LogWarning(failure, "Storage queues unavailable in {Function}", context.FunctionDefinition.Name);
                     problem = Problem.For(ProblemCode.ServiceUnavailable, "The queue that takes this request cannot be reached; nothing was accepted. Try again shortly.");
                     retryAfter = 5;
@@ -89,6 +94,8 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
     {
         Azure.RequestFailedException failed => failed.Status is 0 or >= 500,
         HttpRequestException => true,
+        // The SDK's network timeout, while the request itself was not cancelled (that case is handled before).
+        OperationCanceledException => true,
         AggregateException all => all.InnerExceptions.All(IsStorageUnavailable),
         _ => false,
     };

@@ -7,6 +7,6 @@ namespace Emoty.Functions.Timers;
 public sealed class AnalyticsRefresh(AnalyticsService analytics)
 {
     [Function(nameof(AnalyticsRefresh))]
-    public Task Run([TimerTrigger("%AnalyticsRefreshSchedule%", RunOnStartup = true)] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Run([TimerTrigger("%AnalyticsRefreshSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         analytics.RefreshAsync(cancellationToken);
 }

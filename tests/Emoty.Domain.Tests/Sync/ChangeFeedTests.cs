@@ -93,7 +93,12 @@ public sealed class ChangeFeedTests(SyncDatabase db) : IClassFixture<SyncDatabas
                 await using var transaction = await connection.BeginTransactionAsync();
                 // Two patterns per transaction, in id order (no deadlocks), with a pause inside so transactions overlap.
                 var pair = new[] { ids[random.Next(ids.Count)], ids[random.Next(ids.Count)] }.Distinct().Order().ToArray();
-                await connection.ExecuteAsync("UPDATE patterns SET version = version + 1 WHERE id = ANY(@pair)", new { pair }, transaction);
+                // One row at a time: a single UPDATE … ANY(@pair) locks in whatever order its plan reads the rows.
+                foreach (var id in pair)
+                {
+                    await connection.ExecuteAsync("UPDATE patterns SET version = version + 1 WHERE id = @id", new { id }, transaction);
+                }
+
                 await Task.Delay(random.Next(0, 15));
                 await transaction.CommitAsync();
             }
