@@ -12,9 +12,11 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
 
     /// <summary>
     /// Stores the events that may count and adds them up, in one transaction: client events only for
-    /// patterns their sender may read; each event once (event_id); a view at most once per viewer and
-    /// pattern within 10 minutes; daily rollups (unique users = viewers new to the pattern that day);
-    /// the pattern's view/share/download counters. Returns the patterns whose counters moved.
+    /// patterns their sender may read; each event once (event_id); each kind of event at most once
+    /// per viewer and pattern within 10 minutes, of when it happened and of when it arrived (so
+    /// back-dating a burst of events does not multiply them); daily rollups (unique users = viewers
+    /// new to the pattern that day); the pattern's view/share/download counters. Returns the
+    /// patterns whose counters moved.
     /// </summary>
     public Task<Guid[]> IngestAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken) =>
         database.InTransactionAsync(async (connection, transaction) =>
@@ -39,10 +41,11 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
                 ), inserted AS (
                     INSERT INTO pattern_usage_events (event_id, pattern_id, user_id, viewer, event_type, occurred_at)
                     SELECT i.event_id, i.pattern_id, i.user_id, i.viewer, i.event_type, i.occurred_at FROM incoming i
-                    WHERE i.event_type <> 'view' OR NOT EXISTS (
+                    WHERE NOT EXISTS (
                         SELECT 1 FROM pattern_usage_events v
-                        WHERE v.pattern_id = i.pattern_id AND v.viewer = i.viewer AND v.event_type = 'view'
-                          AND v.occurred_at > i.occurred_at - interval '10 minutes' AND v.occurred_at < i.occurred_at + interval '10 minutes')
+                        WHERE v.pattern_id = i.pattern_id AND v.viewer = i.viewer AND v.event_type = i.event_type
+                          AND ((v.occurred_at > i.occurred_at - interval '10 minutes' AND v.occurred_at < i.occurred_at + interval '10 minutes')
+                               OR v.received_at > now() - interval '10 minutes'))
                     ON CONFLICT (event_id) DO NOTHING
                     RETURNING pattern_id, viewer, event_type, occurred_at, (occurred_at AT TIME ZONE 'UTC')::date AS day
                 ), new_viewers AS (
@@ -93,8 +96,9 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
 
     /// <summary>
     /// The events that may count: server-recorded ones whose pattern still exists, and client ones
-    /// whose sender may read the pattern now (owner, public, unexpired share). Views repeated within
-    /// the batch by one viewer are dropped here, as one INSERT cannot see its own rows.
+    /// whose sender may read the pattern now (owner, public, unexpired share). Events of one kind
+    /// repeated within the batch by one viewer count once (they all arrive now), as one INSERT cannot
+    /// see its own rows.
     /// </summary>
     private static async Task<List<UsageEvent>> AllowedAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken)
@@ -113,29 +117,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
             authorized = events.Select(e => e.Authorized).ToArray(),
         }, transaction, cancellationToken: cancellationToken))).ToHashSet();
 
-        var allowed = new List<UsageEvent>(readable.Count);
-        var lastView = new Dictionary<(Guid, string), DateTime>();
-        foreach (var (e, n) in events.Select((e, i) => (e, i + 1)).OrderBy(x => x.e.OccurredAt))
-        {
-            if (!readable.Contains(n))
-            {
-                continue;
-            }
-
-            if (e.Type == UsageEventTypes.View)
-            {
-                if (lastView.TryGetValue((e.PatternId, e.Viewer), out var last) && e.OccurredAt - last < ViewRecorder.ViewWindow)
-                {
-                    continue;
-                }
-
-                lastView[(e.PatternId, e.Viewer)] = e.OccurredAt;
-            }
-
-            allowed.Add(e);
-        }
-
-        return allowed;
+        var seen = new HashSet<(Guid, string, string)>();
+        return events.Where((e, i) => readable.Contains(i + 1) && seen.Add((e.PatternId, e.Viewer, e.Type))).ToList();
     }
 
     /// <summary>REFRESH … CONCURRENTLY keeps the view readable meanwhile; false when another instance is already at it.</summary>

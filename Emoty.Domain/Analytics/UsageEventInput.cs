@@ -94,8 +94,9 @@ public static class UsageEventInput
                     break;
                 case "occurred_at" when field.Value.ValueKind == JsonValueKind.String
                     && DateTimeOffset.TryParse(field.Value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when):
-                    occurredAt = when.UtcDateTime;
-                    if (occurredAt > now + MaxClockSkew || occurredAt < now - MaxAge)
+                    // A client clock a little ahead is the client's clock, not the future: such events happened now.
+                    occurredAt = when.UtcDateTime > now ? now : when.UtcDateTime;
+                    if (when.UtcDateTime > now + MaxClockSkew || occurredAt < now - MaxAge)
                     {
                         errors[at] = ["must lie within the last 30 days and not in the future"];
                     }
