@@ -16,8 +16,8 @@ public sealed record FeedRow
 }
 
 /// <summary>
-/// SQL of the changes feed. A user's feed is every change of a pattern they own, have favourited or
-/// hold a live share of (patterns.change_xid/change_seq, stamped by trigger), plus the events that
+/// SQL of the changes feed. A user's feed is every change of a pattern they own, have favourited
+/// (while it is public: migration 0009 tells favouriters when it stops being) or hold a live share of (patterns.change_xid/change_seq, stamped by trigger), plus the events that
 /// change the set itself (sync_feed_events: a share granted, updated or revoked, a favourite added
 /// or removed), ordered by (transaction id, sequence).
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
               ORDER BY p.change_xid, p.change_seq LIMIT @take)
             UNION ALL
             (SELECT p.id, p.change_xid, p.change_seq FROM pattern_favorites f JOIN patterns p ON p.id = f.pattern_id
-              WHERE f.user_id = @caller AND p.user_id <> @caller AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq)
+              WHERE f.user_id = @caller AND p.user_id <> @caller AND p.is_public AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq)
                 AND p.change_xid < (SELECT xmin FROM horizon)
               ORDER BY p.change_xid, p.change_seq LIMIT @take)
             UNION ALL

@@ -48,6 +48,25 @@ public sealed class ChangeFeedTests(SyncDatabase db) : IClassFixture<SyncDatabas
     private static bool Has(List<SyncChange> changes, Guid id, string change) => changes.Any(c => c.Id == id && c.Change == change);
 
     [Fact]
+    public async Task a_favourite_made_private_leaves_the_feed_once_and_its_later_edits_are_not_signalled()
+    {
+        var owner = await db.UserAsync();
+        var fan = await db.UserAsync();
+        var pattern = await db.PatternAsync(owner, "Liked", isPublic: true);
+        await db.ExecuteAsync("INSERT INTO pattern_favorites (user_id, pattern_id) VALUES (@fan, @pattern)", new { fan, pattern });
+        var (_, cursor) = await FollowUntilAsync(fan, null, c => Has(c, pattern, SyncChange.Upsert));
+
+        await db.ExecuteAsync("UPDATE patterns SET is_public = false, version = version + 1 WHERE id = @pattern", new { pattern });
+        var (gone, afterGone) = await FollowUntilAsync(fan, cursor, c => Has(c, pattern, SyncChange.Delete));
+        Assert.Null(Assert.Single(gone).Pattern);
+
+        await db.ExecuteAsync("UPDATE patterns SET name = 'Private edit', version = version + 1 WHERE id = @pattern", new { pattern });
+        var marker = await db.PatternAsync(fan, "Marker");
+        var (later, _) = await FollowUntilAsync(fan, afterGone, c => Has(c, marker, SyncChange.Upsert));
+        Assert.DoesNotContain(later, c => c.Id == pattern);
+    }
+
+    [Fact]
     public async Task a_change_that_commits_after_a_newer_one_is_delivered_before_the_cursor_passes_it()
     {
         var user = await db.UserAsync();
