@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Emoty.Domain.Queues;
 
 namespace Emoty.Domain.Analytics;
 
@@ -9,21 +10,14 @@ public sealed class UsageEventQueue(QueueServiceClient queues, EmotySettings set
     /// <summary>An event is at most ~250 bytes of JSON; base64 adds a third: 120 stay well inside 64 KiB.</summary>
     internal const int EventsPerMessage = 120;
 
-    private readonly QueueClient _queue = queues.GetQueueClient(settings.Queues.UsageEvents);
-    private volatile bool _created;
+    private readonly AppQueue _queue = new(queues.GetQueueClient(settings.Queues.UsageEvents));
 
     public async Task EnqueueAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken)
     {
-        if (!_created)
-        {
-            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _created = true;
-        }
-
         foreach (var chunk in events.Chunk(EventsPerMessage))
         {
             var message = JsonSerializer.SerializeToUtf8Bytes(new UsageEventBatch(chunk), UsageEventJsonContext.Default.UsageEventBatch);
-            await _queue.SendMessageAsync(new BinaryData(message), cancellationToken: cancellationToken);
+            await _queue.SendAsync(new BinaryData(message), cancellationToken);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Emoty.Domain.Queues;
 
 namespace Emoty.Domain.Sync;
 
@@ -10,21 +11,11 @@ namespace Emoty.Domain.Sync;
 /// </summary>
 public sealed class SyncQueue(QueueServiceClient queues, EmotySettings settings)
 {
-    private readonly QueueClient _queue = queues.GetQueueClient(settings.Queues.SyncBatches);
-    private volatile bool _exists;
+    private readonly AppQueue _queue = new(queues.GetQueueClient(settings.Queues.SyncBatches));
 
     /// <param name="delay">How long the message stays invisible: a batch waiting for an earlier one comes back later.</param>
-    public async Task SendAsync(Guid batchId, CancellationToken cancellationToken, TimeSpan? delay = null)
-    {
-        if (!_exists)
-        {
-            // Once per process: a fresh storage account (or a test's own queue) has no queue yet.
-            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _exists = true;
-        }
-
-        await _queue.SendMessageAsync(Format(batchId), visibilityTimeout: delay, cancellationToken: cancellationToken);
-    }
+    public Task SendAsync(Guid batchId, CancellationToken cancellationToken, TimeSpan? delay = null) =>
+        _queue.SendAsync(BinaryData.FromString(Format(batchId)), cancellationToken, delay);
 
     public static string Format(Guid batchId) => JsonSerializer.Serialize(new Dictionary<string, Guid> { ["batch_id"] = batchId });
 
