@@ -41,11 +41,12 @@ public static class UsageEventInput
         }
 
         var events = new UsageEvent[count];
+        var sender = (caller.UserId, caller.Viewer);
         var index = 0;
         foreach (var item in list.EnumerateArray())
         {
             var path = $"events[{index}]";
-            events[index++] = ParseOne(item, path, caller, now, errors)!;
+            events[index++] = ParseOne(item, path, sender, now, errors)!;
         }
 
         var duplicated = events.Where(e => e is not null).GroupBy(e => e.EventId).FirstOrDefault(g => g.Count() > 1);
@@ -57,7 +58,7 @@ public static class UsageEventInput
         return errors.Count > 0 ? throw Invalid(errors) : events;
     }
 
-    private static UsageEvent? ParseOne(JsonElement item, string path, Caller caller, DateTime now, Dictionary<string, string[]> errors)
+    private static UsageEvent? ParseOne(JsonElement item, string path, (Guid? UserId, string Viewer) sender, DateTime now, Dictionary<string, string[]> errors)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -122,7 +123,7 @@ public static class UsageEventInput
         }
 
         return pattern is { } p && type is not null
-            ? new UsageEvent(eventId ?? Guid.CreateVersion7(), p, caller.UserId, caller.Viewer, type, occurredAt, Authorized: false)
+            ? new UsageEvent(eventId ?? Guid.CreateVersion7(), p, sender.UserId, sender.Viewer, type, occurredAt, Authorized: false)
             : null;
     }
 

@@ -38,14 +38,15 @@ public sealed class ViewRecorder : IAsyncDisposable
 
     public void Record(Guid patternId, Caller caller)
     {
-        var key = (nameof(ViewRecorder), patternId, caller.Viewer);
+        var viewer = caller.Viewer;
+        var key = (nameof(ViewRecorder), patternId, viewer);
         if (_seen.TryGetValue(key, out _))
         {
             return;
         }
 
         _seen.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ViewWindow, Size = 128 });
-        _pending.Enqueue(new UsageEvent(Guid.CreateVersion7(), patternId, caller.UserId, caller.Viewer, UsageEventTypes.View,
+        _pending.Enqueue(new UsageEvent(Guid.CreateVersion7(), patternId, caller.UserId, viewer, UsageEventTypes.View,
             _time.GetUtcNow().UtcDateTime, Authorized: true));
         if (_pending.Count >= UsageEventQueue.EventsPerMessage)
         {

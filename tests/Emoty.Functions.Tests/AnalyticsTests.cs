@@ -262,31 +262,22 @@ public sealed class AnalyticsTests(EmotyApp app)
 }
 
 /// <summary>An app of its own: exact platform figures, and the refresh timer on a one-second schedule (from its setting).</summary>
-public sealed class AnalyticsOwnAppTests : IAsyncLifetime
+public sealed class AnalyticsOwnAppTests() : OwnAppTests(new() { ["AnalyticsRefreshSchedule"] = "*/1 * * * * *" })
 {
-    private readonly EmotyApp _app = new()
-    {
-        OverrideSettings = () => Task.FromResult(new Dictionary<string, string> { ["AnalyticsRefreshSchedule"] = "*/1 * * * * *" }),
-    };
-
-    public Task InitializeAsync() => _app.InitializeAsync();
-
-    public Task DisposeAsync() => _app.DisposeAsync();
-
     [Fact]
     public async Task platform_figures_count_users_patterns_tags_and_creators()
     {
         var creator = Guid.NewGuid();
         var fans = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToArray();
-        var liked = (await _app.CreatePatternAsync(creator, new { name = "Loved", sequence = new[] { "🥰" }, is_public = true, tags = new[] { "love", "pink" } })).Id();
-        await _app.CreatePatternAsync(creator, new { name = "Also", sequence = new[] { "💗" }, is_public = true, tags = new[] { "love" } });
-        await _app.CreatePatternAsync(fans[0], new { name = "Private", sequence = new[] { "🔒" }, tags = new[] { "secret" } });
+        var liked = (await App.CreatePatternAsync(creator, new { name = "Loved", sequence = new[] { "🥰" }, is_public = true, tags = new[] { "love", "pink" } })).Id();
+        await App.CreatePatternAsync(creator, new { name = "Also", sequence = new[] { "💗" }, is_public = true, tags = new[] { "love" } });
+        await App.CreatePatternAsync(fans[0], new { name = "Private", sequence = new[] { "🔒" }, tags = new[] { "secret" } });
         foreach (var fan in fans)
         {
-            Assert.Equal(HttpStatusCode.OK, (await _app.SendAsync(HttpMethod.Post, $"api/patterns/{liked}/favorite", fan)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await App.SendAsync(HttpMethod.Post, $"api/patterns/{liked}/favorite", fan)).Status);
         }
 
-        var (status, platform, _) = await _app.SendAsync(HttpMethod.Get, "api/analytics/platform");
+        var (status, platform, _) = await App.SendAsync(HttpMethod.Get, "api/analytics/platform");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(4, platform.GetProperty("users").GetInt64());
@@ -306,8 +297,8 @@ public sealed class AnalyticsOwnAppTests : IAsyncLifetime
     [Fact]
     public async Task the_timer_refreshes_pattern_analytics_repeatedly()
     {
-        var pattern = (await _app.CreatePatternAsync(Guid.NewGuid(), new { name = "Timed", sequence = new[] { "⏱️" }, is_public = true })).Id();
-        await using var db = new NpgsqlConnection(_app.DatabaseConnectionString);
+        var pattern = (await App.CreatePatternAsync(Guid.NewGuid(), new { name = "Timed", sequence = new[] { "⏱️" }, is_public = true })).Id();
+        await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
         await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pattern_analytics WHERE pattern_id = @pattern)", new { pattern }),
             "the new pattern never appeared in pattern_analytics");
         var first = await db.ExecuteScalarAsync<DateTime>("SELECT max(refreshed_at) FROM pattern_analytics");

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Emoty.Functions.Tests.Infrastructure;
+using Emoty.Testing;
 
 namespace Emoty.Functions.Tests;
 
@@ -24,34 +24,18 @@ public sealed class HealthTests(EmotyApp app)
 
         Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("version").GetString()));
     }
-
-    internal static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>An app whose Redis cannot be reached must keep serving and say so.</summary>
-public sealed class DegradedHealthTests : IAsyncLifetime
+public sealed class DegradedHealthTests() : OwnAppTests(new()
 {
-    private readonly EmotyApp _app = new()
-    {
-        OverrideSettings = () => Task.FromResult(new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Redis"] = $"127.0.0.1:{HealthTests.ClosedPort()},connectTimeout=500",
-        }),
-    };
-
-    public Task InitializeAsync() => _app.InitializeAsync();
-
-    public Task DisposeAsync() => _app.DisposeAsync();
-
+    ["ConnectionStrings__Redis"] = $"127.0.0.1:{FreePorts.Next()},connectTimeout=500",
+})
+{
     [Fact]
     public async Task health_is_200_degraded_when_redis_is_down()
     {
-        using var response = await _app.Http.GetAsync("api/health");
+        using var response = await App.Http.GetAsync("api/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -61,24 +45,15 @@ public sealed class DegradedHealthTests : IAsyncLifetime
     }
 }
 
-public sealed class UnhealthyHealthTests : IAsyncLifetime
+public sealed class UnhealthyHealthTests() : OwnAppTests(new()
 {
-    private readonly EmotyApp _app = new()
-    {
-        OverrideSettings = () => Task.FromResult(new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={HealthTests.ClosedPort()};Database=emoty;Username=emoty;Password=emoty",
-        }),
-    };
-
-    public Task InitializeAsync() => _app.InitializeAsync();
-
-    public Task DisposeAsync() => _app.DisposeAsync();
-
+    ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={FreePorts.Next()};Database=emoty;Username=emoty;Password=emoty",
+})
+{
     [Fact]
     public async Task health_is_503_unhealthy_with_retry_after_when_postgres_is_down()
     {
-        using var response = await _app.Http.GetAsync("api/health");
+        using var response = await App.Http.GetAsync("api/health");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);

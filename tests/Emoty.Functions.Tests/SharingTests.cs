@@ -142,17 +142,8 @@ public sealed class SharingTests(EmotyApp app)
 }
 
 /// <summary>The cleanup timer on a one-second schedule, in an app of its own.</summary>
-public sealed class ShareCleanupTimerTests : IAsyncLifetime
+public sealed class ShareCleanupTimerTests() : OwnAppTests(new() { ["SharesCleanupSchedule"] = "*/1 * * * * *" })
 {
-    private readonly EmotyApp _app = new()
-    {
-        OverrideSettings = () => Task.FromResult(new Dictionary<string, string> { ["SharesCleanupSchedule"] = "*/1 * * * * *" }),
-    };
-
-    public Task InitializeAsync() => _app.InitializeAsync();
-
-    public Task DisposeAsync() => _app.DisposeAsync();
-
     [Fact]
     public async Task the_cleanup_timer_deletes_expired_shares_and_dead_links_and_keeps_live_ones()
     {
@@ -160,15 +151,15 @@ public sealed class ShareCleanupTimerTests : IAsyncLifetime
         var friends = new[] { Guid.NewGuid(), Guid.NewGuid() };
         foreach (var friend in friends)
         {
-            (await _app.SendAsync(HttpMethod.Get, "api/me", friend)).Response.Dispose();
+            (await App.SendAsync(HttpMethod.Get, "api/me", friend)).Response.Dispose();
         }
 
-        var pattern = (await _app.CreatePatternAsync(owner)).Id();
-        (await _app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/shares", owner, new { user_id = friends[0], permission = "view" })).Response.Dispose();
-        (await _app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/shares", owner, new { user_id = friends[1], permission = "view" })).Response.Dispose();
-        (await _app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/share-link", owner)).Response.Dispose();
-        (await _app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/share-link", owner)).Response.Dispose();
-        await using var db = new NpgsqlConnection(_app.DatabaseConnectionString);
+        var pattern = (await App.CreatePatternAsync(owner)).Id();
+        (await App.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/shares", owner, new { user_id = friends[0], permission = "view" })).Response.Dispose();
+        (await App.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/shares", owner, new { user_id = friends[1], permission = "view" })).Response.Dispose();
+        (await App.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/share-link", owner)).Response.Dispose();
+        (await App.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/share-link", owner)).Response.Dispose();
+        await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
         await db.ExecuteAsync("UPDATE pattern_shares SET expires_at = now() - interval '1 minute' WHERE shared_with = @expired", new { expired = friends[0] });
         await db.ExecuteAsync("UPDATE pattern_share_links SET expires_at = now() - interval '1 minute' WHERE code = (SELECT min(code) FROM pattern_share_links WHERE pattern_id = @pattern)", new { pattern });
 

@@ -462,25 +462,16 @@ public sealed class SyncTests(EmotyApp app)
 }
 
 /// <summary>Batches that never reached the queue, picked up by the recovery timer (every second here) in an app of its own.</summary>
-public sealed class SyncRecoveryTimerTests : IAsyncLifetime
+public sealed class SyncRecoveryTimerTests() : OwnAppTests(new() { ["SyncRecoverySchedule"] = "*/1 * * * * *" })
 {
-    private readonly EmotyApp _app = new()
-    {
-        OverrideSettings = () => Task.FromResult(new Dictionary<string, string> { ["SyncRecoverySchedule"] = "*/1 * * * * *" }),
-    };
-
-    public Task InitializeAsync() => _app.InitializeAsync();
-
-    public Task DisposeAsync() => _app.DisposeAsync();
-
     [Fact]
     public async Task a_batch_stored_while_the_queue_was_down_is_enqueued_by_the_timer_and_completed()
     {
         var user = Guid.NewGuid();
-        (await _app.SendAsync(HttpMethod.Get, "api/me", user)).Response.Dispose();
+        (await App.SendAsync(HttpMethod.Get, "api/me", user)).Response.Dispose();
         var batchId = Guid.NewGuid();
         // What POST leaves behind when the queue does not answer: the row, queued, never enqueued.
-        await using (var db = new NpgsqlConnection(_app.DatabaseConnectionString))
+        await using (var db = new NpgsqlConnection(App.DatabaseConnectionString))
         {
             await db.ExecuteAsync("""
                 INSERT INTO sync_batches (batch_id, user_id, client_id, operations, received_at)
@@ -498,12 +489,12 @@ public sealed class SyncRecoveryTimerTests : IAsyncLifetime
         do
         {
             await Task.Delay(250);
-            status = (await _app.SendAsync(HttpMethod.Get, $"api/sync/{batchId}", user)).Body.GetProperty("status").GetString();
+            status = (await App.SendAsync(HttpMethod.Get, $"api/sync/{batchId}", user)).Body.GetProperty("status").GetString();
         }
         while (status != "completed" && DateTime.UtcNow < deadline);
 
         Assert.Equal("completed", status);
-        var (_, batch, _) = await _app.SendAsync(HttpMethod.Get, $"api/sync/{batchId}", user);
+        var (_, batch, _) = await App.SendAsync(HttpMethod.Get, $"api/sync/{batchId}", user);
         Assert.Equal("applied", batch.GetProperty("results")[0].GetProperty("status").GetString());
     }
 }

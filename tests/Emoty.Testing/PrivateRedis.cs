@@ -12,7 +12,7 @@ public sealed class PrivateRedis : IAsyncDisposable
 {
     private Process? _process;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = FreePorts.Next();
 
     public string ConnectionString => $"127.0.0.1:{Port},connectTimeout=500";
 
@@ -63,10 +63,4 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
