@@ -73,19 +73,23 @@ public sealed class SharingTests(EmotyApp app)
     [Fact]
     public async Task an_expired_share_stops_working_before_any_cleanup_runs()
     {
-        var pattern = await PrivatePatternAsync();
-        (await app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/shares", _owner,
-            new { user_id = _friend, permission = "edit", expires_at = DateTimeOffset.UtcNow.AddSeconds(2).ToString("O") })).Response.Dispose();
-        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _friend)).Status);
-
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-
-        Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _friend)).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Put, $"api/patterns/{pattern}", _friend, new { name = "Too late" })).Status);
-        var (_, shared, _) = await app.SendAsync(HttpMethod.Get, "api/me/shared", _friend);
-        Assert.Empty(shared.GetProperty("data").EnumerateArray());
-        await using var db = new NpgsqlConnection(app.DatabaseConnectionString);
-        Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM pattern_shares WHERE pattern_id = @pattern", new { pattern }));
+        var pattern = Guid.Empty;
+        await Expiry.AcrossAsync(async expiresAt =>
+        {
+            pattern = await PrivatePatternAsync();
+            var shared = await app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/shares", _owner,
+                new { user_id = _friend, permission = "edit", expires_at = expiresAt.ToString("O") });
+            return shared.Status == HttpStatusCode.Created
+                && (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _friend)).Status == HttpStatusCode.OK;
+        }, async () =>
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _friend)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Put, $"api/patterns/{pattern}", _friend, new { name = "Too late" })).Status);
+            var (_, shared, _) = await app.SendAsync(HttpMethod.Get, "api/me/shared", _friend);
+            Assert.Empty(shared.GetProperty("data").EnumerateArray());
+            await using var db = new NpgsqlConnection(app.DatabaseConnectionString);
+            Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM pattern_shares WHERE pattern_id = @pattern", new { pattern }));
+        });
     }
 
     [Fact]
@@ -118,12 +122,15 @@ public sealed class SharingTests(EmotyApp app)
     [Fact]
     public async Task an_expired_share_link_is_404()
     {
-        var pattern = await PrivatePatternAsync();
-        var (_, link, _) = await app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/share-link", _owner,
-            new { expires_at = DateTimeOffset.UtcNow.AddSeconds(1).ToString("O") });
-        var code = link.GetProperty("code").GetString();
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, $"api/shared/{code}")).Status);
+        string? code = null;
+        await Expiry.AcrossAsync(async expiresAt =>
+        {
+            var pattern = await PrivatePatternAsync();
+            var (created, link, _) = await app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/share-link", _owner,
+                new { expires_at = expiresAt.ToString("O") });
+            code = created == HttpStatusCode.Created ? link.GetProperty("code").GetString() : null;
+            return code is not null && (await app.SendAsync(HttpMethod.Get, $"api/shared/{code}")).Status == HttpStatusCode.OK;
+        }, async () => Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, $"api/shared/{code}")).Status));
     }
 
     [Fact]

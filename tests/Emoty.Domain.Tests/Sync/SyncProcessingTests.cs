@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Sync;
@@ -122,9 +121,7 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
     public async Task a_batch_stored_while_the_queue_is_down_is_answered_queued_and_sent_by_recovery()
     {
         var user = await db.UserAsync();
-        var clock = Stopwatch.StartNew();
         var batchId = await SyncDatabase.SubmitWithAsync(db.ServiceWith(db.DeadQueues()), user, SyncDatabase.Create("offline"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the POST waited {clock.Elapsed} for a dead queue");
         Assert.Equal(SyncBatchStatuses.Queued, (await db.Service.GetStatusAsync(new Caller(user), batchId, CancellationToken.None)).Status);
         Assert.True(await db.ScalarAsync<bool>("SELECT enqueued_at IS NULL FROM sync_batches WHERE batch_id = @batchId", new { batchId }));
 

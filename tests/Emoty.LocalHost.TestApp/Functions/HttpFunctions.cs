@@ -78,12 +78,39 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "empty")] HttpRequestData req) =>
         req.CreateResponse(HttpStatusCode.OK);
 
-    [Function(nameof(Slow))]
-    public async Task<HttpResponseData> Slow(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "slow")] HttpRequestData req)
+    /// <summary>
+    /// Answers only once <paramref name="count"/> requests of <paramref name="group"/> are in the
+    /// worker at the same time: all of them get 200 exactly when the host runs them concurrently.
+    /// A group that never fills answers 504 after 25 s (the test client gives up at 30), so a serialising host fails the test
+    /// instead of hanging it.
+    /// </summary>
+    [Function(nameof(Rendezvous))]
+    public async Task<HttpResponseData> Rendezvous(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rendezvous/{group}/{count:int}")] HttpRequestData req, string group, int count)
     {
-        await Task.Delay(200);
-        return req.CreateResponse(HttpStatusCode.OK);
+        var meeting = Meetings.GetOrAdd(group, _ => new Meeting());
+        if (Interlocked.Increment(ref meeting.Arrived) >= count)
+        {
+            meeting.Full.TrySetResult();
+        }
+
+        try
+        {
+            await meeting.Full.Task.WaitAsync(TimeSpan.FromSeconds(25));
+            return req.CreateResponse(HttpStatusCode.OK);
+        }
+        catch (TimeoutException)
+        {
+            return req.CreateResponse(HttpStatusCode.GatewayTimeout);
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Meeting> Meetings = new();
+
+    private sealed class Meeting
+    {
+        public int Arrived;
+        public readonly TaskCompletionSource Full = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [Function(nameof(Fails))]
