@@ -95,33 +95,6 @@ public sealed class AnalyticsService(
             : store.FeedAsync(limit, cancellationToken);
     }
 
-    /// <summary>GET /api/me/analytics/export: the format, checked before anything is written.</summary>
-    public static ExportFormat ParseExportFormat(IEnumerable<KeyValuePair<string, string?>> parameters)
-    {
-        var format = ExportFormat.Json;
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var (name, value) in parameters)
-        {
-            switch (name, value)
-            {
-                case ("format", "json"):
-                    format = ExportFormat.Json;
-                    break;
-                case ("format", "csv"):
-                    format = ExportFormat.Csv;
-                    break;
-                case ("format", _):
-                    errors[name] = ["must be csv or json"];
-                    break;
-                default:
-                    errors[name] = ["is not a parameter of this route"];
-                    break;
-            }
-        }
-
-        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors) : format;
-    }
-
     public IAsyncEnumerable<ExportedEvent> ExportAsync(Caller caller, CancellationToken cancellationToken) =>
         store.ExportAsync(caller.RequireUserId(), cancellationToken);
 
@@ -129,5 +102,3 @@ public sealed class AnalyticsService(
 
     private DateOnly Today => DateOnly.FromDateTime(Now);
 }
-
-public enum ExportFormat { Json, Csv }

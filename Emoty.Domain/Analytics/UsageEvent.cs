@@ -19,8 +19,9 @@ public sealed record EventsAccepted(int Accepted);
 public static class UsageEventTypes
 {
     public const string View = "view";
+    public const string Copy = "copy";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { View, "like", "share", "copy", "download", "edit" };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { View, "like", "share", Copy, "download", "edit" };
 }
 
 [JsonSerializable(typeof(UsageEventBatch))]

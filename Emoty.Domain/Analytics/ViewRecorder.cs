@@ -6,10 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Emoty.Domain.Analytics;
 
 /// <summary>
-/// Counts a view when a pattern is read, without making the read wait for the queue: views are
-/// gathered in memory and sent as one message per second (or per 120 views). A viewer seen on this
-/// instance in the last 10 minutes is not sent again; the aggregation applies the same rule across
-/// instances. Views still buffered when the app stops are flushed on disposal; a queue outage
+/// Counts what the server itself sees people do (a view when a pattern is read, a copy when it is
+/// duplicated) without making the request wait for the queue: events are gathered in memory and
+/// sent as one message per second (or per 120 events). A viewer seen doing the same to the same
+/// pattern on this instance in the last 10 minutes is not sent again; the aggregation applies the
+/// same rule across instances. Views still buffered when the app stops are flushed on disposal; a queue outage
 /// keeps at most <see cref="MaxPending"/> of them for the next flush and then drops (logged):
 /// views are figures, and a read never fails because of them.
 /// </summary>
@@ -36,17 +37,17 @@ public sealed class ViewRecorder : IAsyncDisposable
         _timer = time.CreateTimer(_ => _ = FlushAsync(), null, FlushEvery, FlushEvery);
     }
 
-    public void Record(Guid patternId, Caller caller)
+    public void Record(Guid patternId, Caller caller, string type = UsageEventTypes.View)
     {
         var viewer = caller.Viewer;
-        var key = (nameof(ViewRecorder), patternId, viewer);
+        var key = (nameof(ViewRecorder), patternId, viewer, type);
         if (_seen.TryGetValue(key, out _))
         {
             return;
         }
 
         _seen.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ViewWindow, Size = 128 });
-        _pending.Enqueue(new UsageEvent(Guid.CreateVersion7(), patternId, caller.UserId, viewer, UsageEventTypes.View,
+        _pending.Enqueue(new UsageEvent(Guid.CreateVersion7(), patternId, caller.UserId, viewer, type,
             _time.GetUtcNow().UtcDateTime, Authorized: true));
         if (_pending.Count >= UsageEventQueue.EventsPerMessage)
         {
@@ -54,7 +55,7 @@ public sealed class ViewRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends what is pending; tests and shutdown call it to not wait for the timer.</summary>
+    /// <summary>Sends what is pending; shutdown calls it so as not to wait for the timer.</summary>
     public async Task FlushAsync()
     {
         if (_pending.IsEmpty || !await _flushing.WaitAsync(0))

@@ -69,6 +69,32 @@ public static class PatternInput
     }
 
     /// <summary>
+    /// The optional body of a duplicate: <c>{"name"?}</c>, the copy's name (null: the default).
+    /// Anything else is changed on the copy afterwards, so any other field is a 400.
+    /// </summary>
+    public static string? ParseDuplicate(JsonElement? body)
+    {
+        if (body is not { } json)
+        {
+            return null;
+        }
+
+        var changes = ParseChanges(json, allowVersion: false);
+        var errors = new ValidationErrors();
+        foreach (var property in json.EnumerateObject())
+        {
+            // Every name is known and well-formed here: ParseChanges rejected anything else.
+            if (property.Name != "name")
+            {
+                errors.Add(property.Name, "is not a field of a duplicate (change the copy afterwards)");
+            }
+        }
+
+        errors.ThrowIfAny("The duplicate request is not valid.");
+        return changes.Name.IsSet ? changes.Name.Value : null;
+    }
+
+    /// <summary>
     /// Every rule of a whole pattern, checked on a draft that did not come straight from
     /// <see cref="ParseCreate"/> (a merge, a restored version). Empty when valid.
     /// </summary>
@@ -306,7 +332,8 @@ public static class PatternInput
 
         // A concentric sequence fixes the size; a positioned one is checked against a size sent with it.
         var givenSize = changes.Size.IsSet ? changes.Size.Value : (int?)null;
-        if (changes.Sequence.IsSet && changes.Sequence.Value.ConcentricSize is int implied)
+        // The cleared canvas ([]) has no rings to fix a size: it keeps the one given, else EmptySize.
+        if (changes.Sequence.IsSet && changes.Sequence.Value.ConcentricSize is int implied && changes.Sequence.Value.Cells.Count > 0)
         {
             if (givenSize is int s && s != implied)
             {
@@ -417,7 +444,7 @@ public static class PatternInput
             case JsonValueKind.Object:
                 return ReadPositioned(value, path, errors, positions);
             default:
-                errors.Add(path, "must be an object with emojis, or an array of 1 to 10 emojis (centre first)");
+                errors.Add(path, $"must be an object with emojis, or an array of {ConcentricLayout.MinRings} to {ConcentricLayout.MaxRings} emojis (centre first)");
                 return null;
         }
     }

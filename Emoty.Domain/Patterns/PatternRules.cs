@@ -95,6 +95,24 @@ public static class PatternRules
     internal static string LengthMessage(int min, int max) =>
         min == 0 ? $"must be at most {max} characters" : $"must be {min} to {max} characters";
 
+    /// <summary>
+    /// The default name of a duplicate, "&lt;name&gt; (copy)", with the name cut at a text element
+    /// where it would otherwise push the whole past <see cref="MaxNameLength"/>.
+    /// </summary>
+    internal static string CopyName(string name)
+    {
+        const string suffix = " (copy)";
+        var room = MaxNameLength - suffix.Length;
+        var rest = name.AsSpan();
+        var kept = 0;
+        for (var count = 0; count < room && kept < rest.Length; count++)
+        {
+            kept += StringInfo.GetNextTextElementLength(rest[kept..]);
+        }
+
+        return name[..kept].TrimEnd() + suffix;
+    }
+
     /// <summary>Text elements in <paramref name="value"/>, counting no further than <paramref name="max"/> + 1.</summary>
     internal static int TextLengthAtMost(string value, int max)
     {

@@ -49,7 +49,7 @@ public sealed partial record PatternSearchQuery
 
     /// <summary>Every parameter the search understands; anything else is a 400.</summary>
     public static IReadOnlySet<string> KnownParameters { get; } = FrozenSet.Create(StringComparer.Ordinal,
-        "query", "tags", "any_tags", "user_id", "palette_id", "difficulty_min", "difficulty_max",
+        "query", "tags", "any_tags", "user_id", "parent_pattern_id", "palette_id", "difficulty_min", "difficulty_max",
         "complexity_min", "complexity_max", "size_min", "size_max", "is_public", "is_ai_generated",
         "favorited_by_me", "created_after", "created_before", "sort", "direction", "limit", "cursor",
         "offset", "include");
@@ -64,6 +64,10 @@ public sealed partial record PatternSearchQuery
     public IReadOnlyList<string> AnyTags { get; init; } = [];
 
     public Guid? UserId { get; init; }
+
+    /// <summary>Copies of this pattern only (its remixes).</summary>
+    public Guid? ParentPatternId { get; init; }
+
     public string? PaletteId { get; init; }
     public int? DifficultyMin { get; init; }
     public int? DifficultyMax { get; init; }
@@ -117,6 +121,7 @@ public sealed partial record PatternSearchQuery
             Append("tags", string.Join(',', Tags.Order(StringComparer.Ordinal)));
             Append("any_tags", string.Join(',', AnyTags.Order(StringComparer.Ordinal)));
             Append("user_id", UserId?.ToString("D"));
+            Append("parent_pattern_id", ParentPatternId?.ToString("D"));
             Append("palette_id", PaletteId);
             Append("difficulty", $"{DifficultyMin}..{DifficultyMax}");
             // G29 drops trailing zeros, so complexity_min=2.5 and 2.50 are the same search.
@@ -174,6 +179,7 @@ public sealed partial record PatternSearchQuery
             Tags = reader.TagList("tags"),
             AnyTags = reader.TagList("any_tags"),
             UserId = reader.Uuid("user_id"),
+            ParentPatternId = reader.Uuid("parent_pattern_id"),
             PaletteId = reader.PaletteId("palette_id"),
             DifficultyMin = reader.Int("difficulty_min", PatternRules.MinDifficulty, PatternRules.MaxDifficulty),
             DifficultyMax = reader.Int("difficulty_max", PatternRules.MinDifficulty, PatternRules.MaxDifficulty),

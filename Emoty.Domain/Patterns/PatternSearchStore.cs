@@ -296,6 +296,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database)
                 Add("p.user_id = @userId", "userId", userId);
             }
 
+            if (q.ParentPatternId is { } parent)
+            {
+                Add("p.parent_pattern_id = @parentPatternId", "parentPatternId", parent);
+            }
+
             if (q.PaletteId is { } palette)
             {
                 Add($"{Scalar("p.palette_id", " || ''")} = @paletteId", "paletteId", palette);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Emoty.Domain.Access;
 using Emoty.Domain.Analytics;
@@ -17,6 +18,9 @@ public sealed partial class PatternService(
     PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, EmotySettings settings, TimeProvider time)
 {
     private const string What = "pattern";
+
+    /// <summary>Patterns per statement of an export: a 64×64 grid is ~200 KB of JSON, so a page stays within tens of MB.</summary>
+    private const int ExportPageSize = 200;
 
     /// <summary>GET /api/patterns/{id}: a read by a person, so it counts as a view (at most one per viewer per 10 minutes).</summary>
     public async Task<PatternResource> ViewAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -62,15 +66,32 @@ public sealed partial class PatternService(
     public Task<SearchPage> FavoritesAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
         caller.RequireUserId();
+        return SearchAsync(caller, Implying(parameters, "favorited_by_me", "true"), cancellationToken);
+    }
+
+    /// <summary>
+    /// GET /api/patterns/{id}/remixes: the live copies of a pattern the caller can see (the copier's
+    /// own, public ones, those shared with the caller), searchable and paged like search.
+    /// </summary>
+    public async Task<SearchPage> RemixesAsync(Caller caller, Guid id, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
+    {
+        var implied = Implying(parameters, "parent_pattern_id", id.ToString("D"));
+        await GetAsync(caller, id, cancellationToken);
+        return await SearchAsync(caller, implied, cancellationToken);
+    }
+
+    /// <summary>The search parameters of a route that fixes one of them itself; the client giving it too is a 400.</summary>
+    private static List<KeyValuePair<string, string?>> Implying(IEnumerable<KeyValuePair<string, string?>> parameters, string name, string value)
+    {
         var list = parameters.ToList();
-        if (list.Any(p => p.Key == "favorited_by_me"))
+        if (list.Any(p => p.Key == name))
         {
-            throw new EmotyException(ProblemCode.ValidationFailed, "favorited_by_me is implied here.",
-                new Dictionary<string, string[]> { ["favorited_by_me"] = ["is not a parameter of this route"] });
+            throw new EmotyException(ProblemCode.ValidationFailed, $"{name} is implied here.",
+                new Dictionary<string, string[]> { [name] = ["is not a parameter of this route"] });
         }
 
-        list.Add(new("favorited_by_me", "true"));
-        return SearchAsync(caller, list, cancellationToken);
+        list.Add(new(name, value));
+        return list;
     }
 
     public async Task<PatternResource> CreateAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
@@ -126,13 +147,77 @@ public sealed partial class PatternService(
         return restored;
     }
 
-    public async Task<FavoriteToggle> ToggleFavoriteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST /favorite toggles; PUT sets and DELETE clears, so a client that retries after a lost
+    /// answer ends where it meant to (a toggle retried reverses itself).
+    /// </summary>
+    public async Task<FavoriteToggle> ChangeFavoriteAsync(Caller caller, Guid id, FavoriteChange change, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var result = await store.ToggleFavoriteAsync(id, user, p => AccessPolicy.CanRead(Resolve(p, user)), cancellationToken)
+        var result = await store.ChangeFavoriteAsync(id, user, change, p => AccessPolicy.CanRead(Resolve(p, user)), cancellationToken)
             ?? throw AccessPolicy.NotFound(What);
         await cache.InvalidateFavoriteAsync(user, id);
         return new FavoriteToggle(id, result.IsFavorited, result.LikeCount);
+    }
+
+    /// <summary>
+    /// POST /api/patterns/{id}/duplicate: the content of a pattern the caller can view, as a new
+    /// private pattern of the caller's (version 1, no counters, shares or favourites) whose
+    /// parent is the source. Counts a copy on the source, which its owner's analytics show.
+    /// </summary>
+    public async Task<PatternResource> DuplicateAsync(Caller caller, Guid id, JsonElement? body, CancellationToken cancellationToken)
+    {
+        var owner = caller.RequireUserId();
+        var name = PatternInput.ParseDuplicate(body);
+        var copy = await store.Database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var source = await PatternStore.FindAsync(connection, transaction, id, owner, cancellationToken);
+            if (source is null || !AccessPolicy.CanRead(Resolve(source, owner)))
+            {
+                throw AccessPolicy.NotFound(What);
+            }
+
+            var draft = ToDraft(source) with
+            {
+                Name = name ?? PatternRules.CopyName(source.Name),
+                IsPublic = false,
+                ParentPatternId = source.Id,
+            };
+            return WithPermission(await PatternStore.InsertAsync(connection, transaction, owner, draft, cancellationToken), owner);
+        }, cancellationToken);
+        views.Record(id, caller, UsageEventTypes.Copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// GET /api/me/patterns/export: every live pattern of the caller, oldest first, read a page at a
+    /// time so that a large account never sits in memory. Signed-in is checked now, not at the first row.
+    /// </summary>
+    public IAsyncEnumerable<PatternResource> ExportAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var owner = caller.RequireUserId();
+        return Pages(cancellationToken);
+
+        async IAsyncEnumerable<PatternResource> Pages([EnumeratorCancellation] CancellationToken cancellation)
+        {
+            DateTime? afterCreated = null;
+            var afterId = Guid.Empty;
+            while (true)
+            {
+                var page = await store.OwnPageAsync(owner, afterCreated, afterId, ExportPageSize, cancellation);
+                foreach (var pattern in page)
+                {
+                    yield return WithPermission(pattern, owner);
+                }
+
+                if (page.Count < ExportPageSize)
+                {
+                    yield break;
+                }
+
+                (afterCreated, afterId) = (page[^1].CreatedAt, page[^1].Id);
+            }
+        }
     }
 
     /// <summary>Earlier versions, newest first; history is for those who may edit.</summary>
@@ -208,8 +293,6 @@ public sealed partial class PatternService(
 
     // ---- helpers
 
-
-
     private static async Task<PatternResource> LockForWriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, Permission needed, CancellationToken cancellationToken)
     {
@@ -267,7 +350,6 @@ public sealed partial class PatternService(
         return AccessPolicy.CanRead(permission) ? pattern with { Permission = permission.ToApi() } : null;
     }
 
-    /// <summary>The stored pattern as a draft, so changes can be merged into it and validated as a whole.</summary>
     /// <summary>The pattern with the content of one of its earlier versions (who owns it and where it came from stay).</summary>
     internal static PatternResource WithContentOf(PatternResource current, PatternVersion earlier) => current with
     {
@@ -284,6 +366,7 @@ public sealed partial class PatternService(
         GenerationPrompt = earlier.GenerationPrompt,
     };
 
+    /// <summary>The stored pattern as a draft, so changes can be merged into it and validated as a whole.</summary>
     internal static PatternDraft ToDraft(PatternResource pattern)
     {
         var sequence = PatternSequence.FromJson(pattern.Sequence.Text);

@@ -86,11 +86,13 @@ public sealed class PatternStore(NpgsqlDataSource database)
             new { id }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>
-    /// Flips the caller's favourite and keeps like_count equal to the number of favourites. The
-    /// pattern row is locked first, so concurrent toggles of one pattern queue up and each sees the
-    /// previous one's result (READ COMMITTED takes a fresh snapshot per statement).
+    /// Flips, sets or clears the caller's favourite and keeps like_count equal to the number of
+    /// favourites. The pattern row is locked first, so concurrent changes of one pattern queue up and
+    /// each sees the previous one's result (READ COMMITTED takes a fresh snapshot per statement).
+    /// Setting what is already set (or clearing what is clear) changes nothing, so a retry is harmless.
     /// </summary>
-    public async Task<(bool IsFavorited, long LikeCount)?> ToggleFavoriteAsync(Guid patternId, Guid userId, Func<PatternResource, bool> mayRead, CancellationToken cancellationToken)
+    public async Task<(bool IsFavorited, long LikeCount)?> ChangeFavoriteAsync(
+        Guid patternId, Guid userId, FavoriteChange change, Func<PatternResource, bool> mayRead, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -100,23 +102,63 @@ public sealed class PatternStore(NpgsqlDataSource database)
             return null;
         }
 
-        const string sql = """
-            WITH removed AS (
-                DELETE FROM pattern_favorites WHERE user_id = @userId AND pattern_id = @patternId RETURNING 1
-            ), added AS (
-                INSERT INTO pattern_favorites (user_id, pattern_id)
-                SELECT @userId, @patternId WHERE NOT EXISTS (SELECT 1 FROM removed)
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-            )
-            UPDATE patterns SET like_count = like_count + (SELECT count(*) FROM added) - (SELECT count(*) FROM removed)
-            WHERE id = @patternId
-            RETURNING EXISTS (SELECT 1 FROM added) AS is_favorited, like_count
-            """;
+        // The row lock is taken; each statement below has a fresh snapshot, so it sees what the
+        // transactions that held the lock before it committed (the read above may not have).
+        var sql = change switch
+        {
+            FavoriteChange.Set => """
+                WITH added AS (
+                    INSERT INTO pattern_favorites (user_id, pattern_id) VALUES (@userId, @patternId) ON CONFLICT DO NOTHING RETURNING 1
+                ), counted AS (
+                    UPDATE patterns SET like_count = like_count + 1 WHERE id = @patternId AND EXISTS (SELECT 1 FROM added) RETURNING like_count
+                )
+                SELECT true AS is_favorited, coalesce((SELECT like_count FROM counted), (SELECT like_count FROM patterns WHERE id = @patternId))
+                """,
+            FavoriteChange.Clear => """
+                WITH removed AS (
+                    DELETE FROM pattern_favorites WHERE user_id = @userId AND pattern_id = @patternId RETURNING 1
+                ), counted AS (
+                    UPDATE patterns SET like_count = like_count - 1 WHERE id = @patternId AND EXISTS (SELECT 1 FROM removed) RETURNING like_count
+                )
+                SELECT false AS is_favorited, coalesce((SELECT like_count FROM counted), (SELECT like_count FROM patterns WHERE id = @patternId))
+                """,
+            _ => """
+                WITH removed AS (
+                    DELETE FROM pattern_favorites WHERE user_id = @userId AND pattern_id = @patternId RETURNING 1
+                ), added AS (
+                    INSERT INTO pattern_favorites (user_id, pattern_id)
+                    SELECT @userId, @patternId WHERE NOT EXISTS (SELECT 1 FROM removed)
+                    ON CONFLICT DO NOTHING
+                    RETURNING 1
+                )
+                UPDATE patterns SET like_count = like_count + (SELECT count(*) FROM added) - (SELECT count(*) FROM removed)
+                WHERE id = @patternId
+                RETURNING EXISTS (SELECT 1 FROM added) AS is_favorited, like_count
+                """,
+        };
         var result = await connection.QuerySingleAsync<(bool, long)>(
             new CommandDefinition(sql, new { patternId, userId }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// One page of the owner's live patterns, oldest first, after the keyset (<paramref name="afterCreated"/>,
+    /// <paramref name="afterId"/>); each page is its own statement on the owner index, so an export
+    /// holds no transaction open however long it runs.
+    /// </summary>
+    public async Task<IReadOnlyList<PatternResource>> OwnPageAsync(
+        Guid owner, DateTime? afterCreated, Guid afterId, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PatternResource>(new CommandDefinition($"""
+            SELECT {ResourceColumns} FROM patterns p
+            WHERE p.user_id = @caller AND p.deleted_at IS NULL
+              {(afterCreated is null ? "" : "AND (p.created_at, p.id) > (@afterCreated, @afterId)")}
+            ORDER BY p.created_at, p.id
+            LIMIT @take
+            """, new { caller = owner, afterCreated, afterId, take }, cancellationToken: cancellationToken));
+        return rows.AsList();
     }
 
     public async Task<IReadOnlyList<PatternVersion>> ListVersionsAsync(Guid patternId, CancellationToken cancellationToken)
@@ -195,4 +237,12 @@ public sealed class PatternStore(NpgsqlDataSource database)
         parameters.Add("ParentPatternId", draft.ParentPatternId, System.Data.DbType.Guid);
         return parameters;
     }
+}
+
+/// <summary>What a favourite route does: POST toggles, PUT sets and DELETE clears (both safe to retry).</summary>
+public enum FavoriteChange
+{
+    Toggle,
+    Set,
+    Clear,
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Emoty.Domain.Analytics;
+using Emoty.Domain.Exports;
 using Emoty.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -57,7 +58,7 @@ public sealed class Analytics(AnalyticsService analytics)
     public async Task<HttpResponseData> Export(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/analytics/export")] HttpRequestData request, FunctionContext context)
     {
-        var format = AnalyticsService.ParseExportFormat(request.QueryPairs());
+        var format = ExportFormats.Parse(request.QueryPairs(), ExportFormat.Json, ExportFormat.Csv);
         var events = analytics.ExportAsync(context.GetCaller(), context.CancellationToken);
         var response = request.CreateResponse(HttpStatusCode.OK);
         var extension = format == ExportFormat.Csv ? "csv" : "json";

@@ -48,6 +48,8 @@ internal static class HttpJson
     public const string JsonContentType = "application/json; charset=utf-8";
     public const string ProblemContentType = "application/problem+json; charset=utf-8";
 
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
+
     public static async Task<HttpResponseData> JsonAsync<T>(this HttpRequestData request, HttpStatusCode status, T value, CancellationToken cancellationToken)
     {
         var response = request.CreateResponse(status);
@@ -71,6 +73,43 @@ internal static class HttpJson
         var response = await request.JsonAsync(status, collection, cancellationToken);
         response.Headers.Add("ETag", Patterns.ETag(collection.Version));
         return response;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="items"/> as they arrive, as one JSON array or, with
+    /// <paramref name="lines"/>, one document per line (NDJSON), flushing every 64 KiB or line.
+    /// </summary>
+    public static async Task WriteSequenceAsync<T>(Stream body, IAsyncEnumerable<T> items, bool lines, CancellationToken cancellationToken)
+    {
+        var typeInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)ApiJsonContext.Default.GetTypeInfo(typeof(T))!;
+        await using var writer = new Utf8JsonWriter(body);
+        if (!lines)
+        {
+            writer.WriteStartArray();
+        }
+
+        await foreach (var item in items.WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, item, typeInfo);
+            if (lines)
+            {
+                // Each line is a document of its own: flush it, end the line, start the next afresh.
+                await writer.FlushAsync(cancellationToken);
+                await body.WriteAsync(NewLine, cancellationToken);
+                writer.Reset();
+            }
+            else if (writer.BytesPending > 64 * 1024)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+
+        if (!lines)
+        {
+            writer.WriteEndArray();
+        }
+
+        await writer.FlushAsync(cancellationToken);
     }
 
     public static async Task<HttpResponseData> ProblemAsync(this HttpRequestData request, Problem problem, string traceId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Net;
+using Emoty.Domain.Exports;
 using Emoty.Domain.Patterns;
 using Emoty.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker;
@@ -44,8 +45,17 @@ public sealed class Patterns(PatternService patterns)
     }
 
     [Function("UpdatePattern")]
-    public async Task<HttpResponseData> Update(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patterns/{id:guid}")] HttpRequestData request, Guid id, FunctionContext context)
+    public Task<HttpResponseData> Update(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patterns/{id:guid}")] HttpRequestData request, Guid id, FunctionContext context) =>
+        UpdateAsync(request, id, context);
+
+    /// <summary>The same partial update as PUT: the web app's detail editor sends PATCH.</summary>
+    [Function("PatchPattern")]
+    public Task<HttpResponseData> Patch(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "patterns/{id:guid}")] HttpRequestData request, Guid id, FunctionContext context) =>
+        UpdateAsync(request, id, context);
+
+    private async Task<HttpResponseData> UpdateAsync(HttpRequestData request, Guid id, FunctionContext context)
     {
         var ifMatch = request.IfMatchVersion();
         using var body = await request.ReadJsonAsync(context.CancellationToken);
@@ -70,11 +80,61 @@ public sealed class Patterns(PatternService patterns)
     }
 
     [Function("TogglePatternFavorite")]
-    public async Task<HttpResponseData> ToggleFavorite(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "patterns/{id:guid}/favorite")] HttpRequestData request, Guid id, FunctionContext context)
+    public Task<HttpResponseData> ToggleFavorite(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "patterns/{id:guid}/favorite")] HttpRequestData request, Guid id, FunctionContext context) =>
+        ChangeFavoriteAsync(request, id, FavoriteChange.Toggle, context);
+
+    /// <summary>Sets the favourite, so that a retry after a lost answer cannot undo it (a toggle would).</summary>
+    [Function("SetPatternFavorite")]
+    public Task<HttpResponseData> SetFavorite(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patterns/{id:guid}/favorite")] HttpRequestData request, Guid id, FunctionContext context) =>
+        ChangeFavoriteAsync(request, id, FavoriteChange.Set, context);
+
+    [Function("ClearPatternFavorite")]
+    public Task<HttpResponseData> ClearFavorite(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "patterns/{id:guid}/favorite")] HttpRequestData request, Guid id, FunctionContext context) =>
+        ChangeFavoriteAsync(request, id, FavoriteChange.Clear, context);
+
+    private async Task<HttpResponseData> ChangeFavoriteAsync(HttpRequestData request, Guid id, FavoriteChange change, FunctionContext context)
     {
-        var result = await patterns.ToggleFavoriteAsync(context.GetCaller(), id, context.CancellationToken);
+        var result = await patterns.ChangeFavoriteAsync(context.GetCaller(), id, change, context.CancellationToken);
         return await request.JsonAsync(HttpStatusCode.OK, result, context.CancellationToken);
+    }
+
+    [Function("DuplicatePattern")]
+    public async Task<HttpResponseData> Duplicate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "patterns/{id:guid}/duplicate")] HttpRequestData request, Guid id, FunctionContext context)
+    {
+        using var body = await request.ReadOptionalJsonAsync(context.CancellationToken);
+        var copy = await patterns.DuplicateAsync(context.GetCaller(), id, body?.RootElement, context.CancellationToken);
+        var response = await request.PatternAsync(HttpStatusCode.Created, copy, context.CancellationToken);
+        response.Headers.Add("Location", $"/api/patterns/{copy.Id}");
+        return response;
+    }
+
+    [Function("ListPatternRemixes")]
+    public async Task<HttpResponseData> Remixes(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patterns/{id:guid}/remixes")] HttpRequestData request, Guid id, FunctionContext context)
+    {
+        var page = await patterns.RemixesAsync(context.GetCaller(), id, request.QueryPairs(), context.CancellationToken);
+        return await request.JsonAsync(HttpStatusCode.OK, page, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the caller's patterns as they are read, a page at a time: a JSON array, or one
+    /// pattern per line (NDJSON) for tools that read a line at a time.
+    /// </summary>
+    [Function("ExportMyPatterns")]
+    public async Task<HttpResponseData> Export(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/patterns/export")] HttpRequestData request, FunctionContext context)
+    {
+        var format = ExportFormats.Parse(request.QueryPairs(), ExportFormat.Json, ExportFormat.Ndjson);
+        var exported = patterns.ExportAsync(context.GetCaller(), context.CancellationToken);
+        var response = request.CreateResponse(HttpStatusCode.OK);
+        response.Headers.Add("Content-Type", format == ExportFormat.Ndjson ? "application/x-ndjson; charset=utf-8" : HttpJson.JsonContentType);
+        response.Headers.Add("Content-Disposition", $"attachment; filename=\"emoty-patterns.{ExportFormats.Name(format)}\"");
+        await HttpJson.WriteSequenceAsync(response.Body, exported, format == ExportFormat.Ndjson, context.CancellationToken);
+        return response;
     }
 
     [Function("ListPatternVersions")]

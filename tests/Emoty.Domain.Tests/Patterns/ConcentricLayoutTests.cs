@@ -53,9 +53,20 @@ public class ConcentricLayoutTests
         Assert.Equal(emojis[0], cells.Single(c => c is { Row: 9, Col: 9 }).Emoji);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(11)]
-    public void fewer_than_one_or_more_than_ten_emojis_is_a_programming_error(int count) =>
-        Assert.Throws<ArgumentException>(() => ConcentricLayout.ToGrid(Enumerable.Repeat("🌅", count).ToArray()));
+    [Fact]
+    public void thirty_two_emojis_fill_a_grid_of_side_63_and_none_is_an_empty_canvas_of_side_1()
+    {
+        var emojis = Enumerable.Range(0, 32).Select(i => i % 2 == 0 ? "🌅" : "🌊").ToArray();
+        var (cells, size) = ConcentricLayout.ToGrid(emojis);
+        Assert.Equal(63, size);
+        Assert.Equal(63 * 63, cells.Count);
+
+        var (none, emptySize) = ConcentricLayout.ToGrid([]);
+        Assert.Empty(none);
+        Assert.Equal(1, emptySize);
+    }
+
+    [Fact]
+    public void more_than_thirty_two_emojis_is_a_programming_error() =>
+        Assert.Throws<ArgumentException>(() => ConcentricLayout.ToGrid(Enumerable.Repeat("🌅", 33).ToArray()));
 }

@@ -68,13 +68,27 @@ public class PatternInputCreateTests
         AssertError(errors, "size", "must be 3");
     }
 
-    [Theory]
-    [InlineData("[]")]
-    [InlineData("""["1","2","3","4","5","6","7","8","9","10","11"]""")]
-    public void the_concentric_form_needs_one_to_ten_emojis(string sequence)
+    [Fact]
+    public void the_concentric_form_takes_at_most_thirty_two_emojis()
     {
+        var sequence = "[" + string.Join(",", Enumerable.Repeat("\"🌅\"", 33)) + "]";
         var errors = ValidationErrorsOf(() => PatternInput.ParseCreate(JsonOf($$"""{"name":"x","sequence":{{sequence}}}""")));
-        AssertError(errors, "sequence", "1 to 10 emojis");
+        AssertError(errors, "sequence", "0 to 32 emojis");
+
+        var largest = "[" + string.Join(",", Enumerable.Repeat("\"🌅\"", 32)) + "]";
+        Assert.Equal(63, PatternInput.ParseCreate(JsonOf($$"""{"name":"x","sequence":{{largest}}}""")).Size);
+    }
+
+    [Fact]
+    public void the_cleared_canvas_is_a_pattern_with_no_cells_of_side_one_unless_a_size_is_given()
+    {
+        var cleared = PatternInput.ParseCreate(JsonOf("""{"name":"Autosaved","sequence":[]}"""));
+        Assert.Empty(cleared.Cells);
+        Assert.Equal(1, cleared.Size);
+        Assert.Equal(PatternRules.DefaultPaletteId, cleared.PaletteId);
+        Assert.Equal(0m, cleared.ComplexityScore);
+
+        Assert.Equal(8, PatternInput.ParseCreate(JsonOf("""{"name":"Autosaved","size":8,"sequence":[]}""")).Size);
     }
 
     [Fact]

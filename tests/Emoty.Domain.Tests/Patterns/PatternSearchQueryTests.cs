@@ -118,7 +118,7 @@ public class PatternSearchQueryTests
         Assert.Equal(
             new[] { "any_tags", "complexity_max", "complexity_min", "created_after", "created_before", "cursor", "difficulty_max",
                 "difficulty_min", "direction", "favorited_by_me", "include", "is_ai_generated", "is_public", "limit", "offset",
-                "palette_id", "query", "size_max", "size_min", "sort", "tags", "user_id" },
+                "palette_id", "parent_pattern_id", "query", "size_max", "size_min", "sort", "tags", "user_id" },
             PatternSearchQuery.KnownParameters.Order(StringComparer.Ordinal));
 
     [Theory]

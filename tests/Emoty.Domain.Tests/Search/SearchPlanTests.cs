@@ -35,6 +35,7 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
             "", "sort=updated_at", "sort=like_count", "sort=view_count", "sort=name&direction=asc", "sort=difficulty_rating",
             "sort=complexity_score&direction=asc", "query=sunset", "query=sunset&sort=created_at", "query=%22ocean waves%22 -storm",
             "tags=tag7", "tags=tag7,tag51", "any_tags=tag1,tag2,tag3", "user_id=00000000-0000-4000-8000-000000000010",
+            "parent_pattern_id=00000000-0000-4000-8000-000000000020",
             "palette_id=palette-3", "difficulty_min=2&difficulty_max=3", "complexity_min=9.5", "size_min=60&size_max=64",
             "size_max=2", "is_public=true", "is_ai_generated=true", "created_after=2026-01-01T00:00:00Z&created_before=2030-01-01T00:00:00Z",
             "query=garden&tags=tag3&difficulty_min=2&sort=like_count", "offset=500&sort=name&direction=asc", "limit=100&sort=view_count",
