@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -73,6 +74,44 @@ internal static class HttpJson
         var response = await request.JsonAsync(status, collection, cancellationToken);
         response.Headers.Add("ETag", Patterns.ETag(collection.Version));
         return response;
+    }
+
+    /// <summary>
+    /// A gzip stream over <paramref name="response"/>'s body when the request's Accept-Encoding
+    /// allows it (the headers then say so), else null: write to the body itself. Dispose it before
+    /// returning the response, so that the gzip trailer is written.
+    /// </summary>
+    public static GZipStream? GzipIfAccepted(this HttpRequestData request, HttpResponseData response)
+    {
+        response.Headers.Add("Vary", "Accept-Encoding");
+        if (!AcceptsGzip(request))
+        {
+            return null;
+        }
+
+        response.Headers.Add("Content-Encoding", "gzip");
+        return new GZipStream(response.Body, CompressionLevel.Optimal, leaveOpen: true);
+    }
+
+    private static bool AcceptsGzip(HttpRequestData request)
+    {
+        if (!request.Headers.TryGetValues("Accept-Encoding", out var values))
+        {
+            return false;
+        }
+
+        foreach (var coding in values.SelectMany(v => v.Split(',')))
+        {
+            var parts = coding.Split(';');
+            if (parts[0].Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                // "gzip;q=0" says no.
+                return !parts.Skip(1).Any(p => p.Trim().StartsWith("q=", StringComparison.Ordinal)
+                    && decimal.TryParse(p.Trim()[2..], System.Globalization.CultureInfo.InvariantCulture, out var q) && q == 0);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

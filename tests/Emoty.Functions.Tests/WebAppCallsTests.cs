@@ -234,6 +234,16 @@ public sealed class WebAppCallsTests(EmotyApp app)
         var lines = (await ndResponse.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(created, lines.Select(l => JsonDocument.Parse(l).RootElement.Id()));
 
+        // Browsers accept gzip, and a large export needs it: the same document, compressed.
+        using var gzipRequest = app.Request(HttpMethod.Get, "api/me/patterns/export", _owner, null);
+        gzipRequest.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
+        using var gzipResponse = await app.Http.SendAsync(gzipRequest);
+        Assert.Equal("gzip", Assert.Single(gzipResponse.Content.Headers.ContentEncoding));
+        await using (var unzipped = new System.IO.Compression.GZipStream(await gzipResponse.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+        {
+            Assert.Equal(exported.GetRawText(), (await JsonDocument.ParseAsync(unzipped)).RootElement.GetRawText());
+        }
+
         // Fed back as creates of the client-settable fields, the backup rebuilds the same patterns.
         var restorer = Guid.NewGuid();
         var operations = exported.EnumerateArray().Select(p => new { op = "create", pattern = ClientFields(p) }).ToArray();
