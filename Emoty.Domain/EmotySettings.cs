@@ -19,6 +19,9 @@ public sealed record EmotySettings
     /// <summary>Api:PublicBaseUrl: the origin share links point at; by default the origin the request came to.</summary>
     public string? PublicBaseUrl { get; init; }
 
+    /// <summary>Sync:FeedRetentionDays (30): how long the changes feed keeps its events; an older cursor is 410.</summary>
+    public TimeSpan FeedRetention { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>UsageEventsQueue and SyncBatchesQueue: the names of the two storage queues.</summary>
     public QueueNames Queues { get; init; } = QueueNames.Default;
 
@@ -30,8 +33,14 @@ public sealed record EmotySettings
         StorageConnectionString = configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
         RequireVersionOnWrite = bool.TryParse(configuration["Api:RequireVersionOnWrite"], out var require) && require,
         PublicBaseUrl = string.IsNullOrWhiteSpace(configuration["Api:PublicBaseUrl"]) ? null : configuration["Api:PublicBaseUrl"],
+        FeedRetention = TimeSpan.FromDays(PositiveInt(configuration, "Sync:FeedRetentionDays") ?? 30),
         Queues = new QueueNames(
             configuration[QueueNames.UsageEventsSetting] ?? QueueNames.Default.UsageEvents,
             configuration[QueueNames.SyncBatchesSetting] ?? QueueNames.Default.SyncBatches),
     };
+
+    private static int? PositiveInt(IConfiguration configuration, string key) =>
+        configuration[key] is not { Length: > 0 } text ? null
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value
+        : throw new InvalidOperationException($"Setting {key} ({key.Replace(":", "__", StringComparison.Ordinal)}) must be a positive whole number.");
 }

@@ -5,6 +5,7 @@ using Emoty.Domain.Caching;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Patterns;
+using Emoty.Domain.Persistence;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 
@@ -51,6 +52,29 @@ public sealed class AnalyticsService(
         {
             logger.LogInformation("pattern_analytics is being refreshed by another instance; skipped");
         }
+    }
+
+    /// <summary>
+    /// Raw events are kept while they can still be a duplicate's match: an event may be back-dated
+    /// 30 days (<see cref="UsageEventInput"/>) and matches within 10 minutes, so a day more is enough.
+    /// Their figures live on in the daily rollups and the running totals.
+    /// </summary>
+    public static readonly TimeSpan RawEventRetention = TimeSpan.FromDays(31);
+
+    /// <summary>Raw events pruned per statement.</summary>
+    public const int PruneBatch = 5000;
+
+    /// <summary>The history pruning timer: raw events older than <see cref="RawEventRetention"/>; returns how many went.</summary>
+    public async Task<int> PruneEventsAsync(CancellationToken cancellationToken)
+    {
+        var before = Now - RawEventRetention;
+        var pruned = await Pruning.InBatchesAsync((limit, ct) => store.PruneEventsAsync(before, limit, ct), PruneBatch, cancellationToken);
+        if (pruned > 0)
+        {
+            logger.LogInformation("Pruned {Count} raw usage events that occurred before {Before:O}", pruned, before);
+        }
+
+        return pruned;
     }
 
     public async Task<PatternAnalytics> ForPatternAsync(Caller caller, Guid patternId, CancellationToken cancellationToken)

@@ -15,8 +15,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
     /// patterns their sender may read; each event once (event_id); each kind of event at most once
     /// per viewer and pattern within 10 minutes, of when it happened and of when it arrived (so
     /// back-dating a burst of events does not multiply them); daily rollups (unique users = viewers
-    /// new to the pattern that day); the pattern's view/share/download counters. Returns the
-    /// patterns whose counters moved.
+    /// new to the pattern that day); the running totals (unique users = viewers ever seen on the
+    /// pattern); the pattern's view/share/download counters. Returns the patterns whose counters moved.
     /// </summary>
     public Task<Guid[]> IngestAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken) =>
         database.InTransactionAsync(async (connection, transaction) =>
@@ -73,6 +73,22 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
                         views = s.views + EXCLUDED.views, likes = s.likes + EXCLUDED.likes, shares = s.shares + EXCLUDED.shares,
                         copies = s.copies + EXCLUDED.copies, downloads = s.downloads + EXCLUDED.downloads, edits = s.edits + EXCLUDED.edits,
                         unique_users = s.unique_users + EXCLUDED.unique_users
+                ), first_seen AS (
+                    INSERT INTO pattern_viewers (pattern_id, viewer, first_seen_at)
+                    SELECT pattern_id, viewer, min(occurred_at) FROM inserted GROUP BY pattern_id, viewer
+                    ON CONFLICT (pattern_id, viewer) DO NOTHING
+                    RETURNING pattern_id
+                ), totals AS (
+                    INSERT INTO pattern_usage_totals AS t (pattern_id, views, likes, shares, copies, downloads, edits, unique_users, last_event_at)
+                    SELECT r.pattern_id, sum(r.views), sum(r.likes), sum(r.shares), sum(r.copies), sum(r.downloads), sum(r.edits),
+                           (SELECT count(*) FROM first_seen f WHERE f.pattern_id = r.pattern_id),
+                           (SELECT max(i.occurred_at) FROM inserted i WHERE i.pattern_id = r.pattern_id)
+                    FROM rollup r GROUP BY r.pattern_id
+                    ON CONFLICT (pattern_id) DO UPDATE SET
+                        views = t.views + EXCLUDED.views, likes = t.likes + EXCLUDED.likes, shares = t.shares + EXCLUDED.shares,
+                        copies = t.copies + EXCLUDED.copies, downloads = t.downloads + EXCLUDED.downloads, edits = t.edits + EXCLUDED.edits,
+                        unique_users = t.unique_users + EXCLUDED.unique_users,
+                        last_event_at = greatest(t.last_event_at, EXCLUDED.last_event_at)
                 ), moved AS (
                     SELECT pattern_id, sum(views) AS views, sum(shares) AS shares, sum(downloads) AS downloads
                     FROM rollup GROUP BY pattern_id HAVING sum(views) + sum(shares) + sum(downloads) > 0
@@ -121,7 +137,11 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
         return events.Where((e, i) => readable.Contains(i + 1) && seen.Add((e.PatternId, e.Viewer, e.Type))).ToList();
     }
 
-    /// <summary>REFRESH … CONCURRENTLY keeps the view readable meanwhile; false when another instance is already at it.</summary>
+    /// <summary>
+    /// REFRESH … CONCURRENTLY keeps the view readable meanwhile and rewrites only the rows whose
+    /// figures changed; the refresh time is written in the same transaction. False when another
+    /// instance is already at it.
+    /// </summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -132,13 +152,31 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
 
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics", commandTimeout: 600, cancellationToken: cancellationToken));
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("""
+                REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics;
+                UPDATE analytics_refresh SET refreshed_at = now();
+                """, transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
             return true;
         }
         finally
         {
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = RefreshLockKey }, cancellationToken: CancellationToken.None));
         }
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> raw events that occurred before <paramref name="before"/>
+    /// (their figures live on in the rollups and totals), in one short statement; returns how many.
+    /// </summary>
+    public async Task<int> PruneEventsAsync(DateTime before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            DELETE FROM pattern_usage_events WHERE id = ANY (ARRAY(
+                SELECT id FROM pattern_usage_events WHERE occurred_at < @before ORDER BY occurred_at LIMIT @limit))
+            """, new { before, limit }, cancellationToken: cancellationToken));
     }
 
     private sealed record TotalsRow(long Views, long Likes, long Shares, long Copies, long Downloads, long Edits, long UniqueUsers, long CollectionCount, DateTime? LastEventAt);
@@ -152,7 +190,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
             FROM pattern_analytics WHERE pattern_id = @patternId;
             SELECT day, views::bigint, likes::bigint, shares::bigint, copies::bigint, downloads::bigint, edits::bigint, unique_users::bigint
             FROM pattern_usage_stats WHERE pattern_id = @patternId AND day > @today::date - 30 AND day <= @today::date ORDER BY day;
-            SELECT max(refreshed_at) FROM pattern_analytics;
+            SELECT refreshed_at FROM analytics_refresh;
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
@@ -202,7 +240,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
             LEFT JOIN patterns p ON p.difficulty_rating = d.rating AND p.user_id = @userId AND p.deleted_at IS NULL
             GROUP BY d.rating ORDER BY d.rating;
 
-            SELECT max(refreshed_at) FROM pattern_analytics;
+            SELECT refreshed_at FROM analytics_refresh;
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
@@ -242,7 +280,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
             WHERE p.is_public AND p.deleted_at IS NULL
             GROUP BY p.user_id, u.username ORDER BY likes DESC, public_patterns DESC, p.user_id LIMIT 10;
 
-            SELECT max(refreshed_at) FROM pattern_analytics;
+            SELECT refreshed_at FROM analytics_refresh;
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(

@@ -38,6 +38,7 @@ public sealed record ProblemCode(string Name, int Status, string Title)
     public static readonly ProblemCode PayloadTooLarge = new("payload_too_large", 413, "The request body is too large.");
     public static readonly ProblemCode UnsupportedMediaType = new("unsupported_media_type", 415, "The request body must be JSON.");
     public static readonly ProblemCode RateLimited = new("rate_limited", 429, "Too many requests.");
+    public static readonly ProblemCode CursorExpired = new("cursor_expired", 410, "The cursor is older than the history kept; start again without one.");
     public static readonly ProblemCode ServiceUnavailable = new("service_unavailable", 503, "A dependency is unavailable; try again shortly.");
     public static readonly ProblemCode InternalError = new("internal_error", 500, "Something went wrong on our side.");
 }

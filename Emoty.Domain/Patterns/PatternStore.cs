@@ -96,6 +96,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Persistence.FeedWriters.JoinAsync(connection, transaction, cancellationToken);
         var pattern = await FindAsync(connection, transaction, patternId, userId, cancellationToken, forUpdate: true);
         if (pattern is null || !mayRead(pattern))
         {

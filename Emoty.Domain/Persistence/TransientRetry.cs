@@ -23,12 +23,17 @@ public static class TransientRetry
         })
         .Build();
 
-    /// <summary>Runs <paramref name="work"/> in one read-committed transaction, the whole of it again on a transient failure.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one read-committed transaction, the whole of it again on a
+    /// transient failure. Every such transaction is one of the sync feed's writers (<see cref="FeedWriters"/>):
+    /// the app's writes are short, and joining costs one statement.
+    /// </summary>
     public static Task<T> InTransactionAsync<T>(this NpgsqlDataSource database, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         Pipeline.ExecuteAsync(async ct =>
         {
             await using var connection = await database.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
+            await FeedWriters.JoinAsync(connection, transaction, ct);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(ct);
             return result;

@@ -8,7 +8,7 @@ namespace Emoty.Domain.Sync;
 /// returned. Opaque to clients: base64url of a format byte, both numbers and a checksum, so a
 /// garbled or hand-made cursor is a 400 and never reads from a wrong place.
 /// </summary>
-public readonly record struct SyncCursor(ulong Xid, long Seq)
+public readonly record struct SyncCursor(ulong Xid, long Seq) : IComparable<SyncCursor>
 {
     private const byte Format = 1;
     private const int Length = 1 + 8 + 8 + 4;
@@ -47,6 +47,9 @@ public readonly record struct SyncCursor(ulong Xid, long Seq)
         cursor = new SyncCursor(BinaryPrimitives.ReadUInt64BigEndian(bytes[1..9]), seq);
         return true;
     }
+
+    /// <summary>Feed order: by transaction id, then sequence.</summary>
+    public int CompareTo(SyncCursor other) => Xid != other.Xid ? Xid.CompareTo(other.Xid) : Seq.CompareTo(other.Seq);
 
     private static uint Checksum(ReadOnlySpan<byte> data) => BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(data));
 }

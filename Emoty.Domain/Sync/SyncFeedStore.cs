@@ -25,10 +25,11 @@ public sealed record FeedRow
 /// Why the transaction id, and why the bound: sequence numbers are taken when a row is written,
 /// not when it commits, so a reader can see change 11 committed while change 10 is still in flight
 /// and would step past 10 for good. Each page therefore stops before the oldest transaction still
-/// running in the reader's snapshot (<c>pg_snapshot_xmin</c>): every change below that id has
-/// committed or never will, and every change still to come gets a larger id, so nothing can ever
-/// land behind a cursor. A long transaction anywhere holds the feed back until it ends; it never
-/// makes the feed skip.
+/// running among the feed's writers (<c>emoty_feed_horizon()</c>, migration 0010): every change
+/// below that id has committed or never will, and every change still to come gets a larger id, so
+/// nothing can ever land behind a cursor. The horizon is read in a statement of its own, before the
+/// page, so that the page's snapshot sees everything the horizon let through. Only writers count:
+/// a long transaction that writes no feed row (an analytics refresh, an export) holds nothing back.
 /// </remarks>
 public sealed class SyncFeedStore(NpgsqlDataSource database)
 {
@@ -38,26 +39,25 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
     /// and shares read the caller's rows by their user-first keys and the patterns by primary key.
     /// </summary>
     internal const string PageSql = $"""
-        WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-        changed AS (
+        WITH changed AS (
             (SELECT p.id AS pattern_id, p.change_xid, p.change_seq FROM patterns p
               WHERE p.user_id = @caller AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq)
-                AND p.change_xid < (SELECT xmin FROM horizon)
+                AND p.change_xid < @horizon::xid8
               ORDER BY p.change_xid, p.change_seq LIMIT @take)
             UNION ALL
             (SELECT p.id, p.change_xid, p.change_seq FROM pattern_favorites f JOIN patterns p ON p.id = f.pattern_id
               WHERE f.user_id = @caller AND p.user_id <> @caller AND p.is_public AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq)
-                AND p.change_xid < (SELECT xmin FROM horizon)
+                AND p.change_xid < @horizon::xid8
               ORDER BY p.change_xid, p.change_seq LIMIT @take)
             UNION ALL
             (SELECT p.id, p.change_xid, p.change_seq FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id
               WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())
-                AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq) AND p.change_xid < (SELECT xmin FROM horizon)
+                AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq) AND p.change_xid < @horizon::xid8
               ORDER BY p.change_xid, p.change_seq LIMIT @take)
             UNION ALL
             (SELECT e.pattern_id, e.change_xid, e.change_seq FROM sync_feed_events e
               WHERE e.user_id = @caller AND (e.change_xid, e.change_seq) > (@xid::xid8, @seq)
-                AND e.change_xid < (SELECT xmin FROM horizon)
+                AND e.change_xid < @horizon::xid8
               ORDER BY e.change_xid, e.change_seq LIMIT @take)
         ),
         page AS (SELECT pattern_id, change_xid, change_seq FROM changed ORDER BY change_xid, change_seq LIMIT @take)
@@ -66,17 +66,50 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
         ORDER BY page.change_xid, page.change_seq
         """;
 
-    internal static object PageParameters(Guid caller, SyncCursor after, int take) =>
-        new { caller, xid = after.Xid.ToString(System.Globalization.CultureInfo.InvariantCulture), seq = after.Seq, take };
+    // Read after the page, in a later snapshot: a prune the page saw is seen here too.
+    private const string PrunedThroughSql = "SELECT pruned_through_xid::text AS xid, pruned_through_seq AS seq FROM sync_feed_retention";
 
-    /// <summary>Up to <paramref name="take"/> changes after <paramref name="after"/>, oldest first.</summary>
-    public async Task<List<FeedRow>> ReadAsync(Guid caller, SyncCursor after, int take, CancellationToken cancellationToken)
+    internal static object PageParameters(Guid caller, SyncCursor after, int take, string horizon) =>
+        new { caller, xid = after.Xid.ToString(System.Globalization.CultureInfo.InvariantCulture), seq = after.Seq, take, horizon };
+
+    /// <summary>
+    /// Up to <paramref name="take"/> changes after <paramref name="after"/>, oldest first; null when
+    /// events after the cursor have been pruned (the client must start again without one).
+    /// </summary>
+    public async Task<List<FeedRow>?> ReadAsync(Guid caller, SyncCursor after, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<FeedRow, PatternResource?, FeedRow>(
-            new CommandDefinition(PageSql, PageParameters(caller, after, take), cancellationToken: cancellationToken),
-            (row, pattern) => row with { Pattern = pattern }, splitOn: "id");
-        return rows.AsList();
+        var horizon = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT emoty_feed_horizon()::text", cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            PageSql + ";\n" + PrunedThroughSql, PageParameters(caller, after, take, horizon!), cancellationToken: cancellationToken));
+        var rows = results.Read<FeedRow, PatternResource?, FeedRow>((row, pattern) => row with { Pattern = pattern }, splitOn: "id").AsList();
+        var (prunedXid, prunedSeq) = await results.ReadSingleAsync<(string, long)>();
+        var pruned = new SyncCursor(ulong.Parse(prunedXid, System.Globalization.CultureInfo.InvariantCulture), prunedSeq);
+        return after != SyncCursor.Start && after.CompareTo(pruned) < 0 ? null : rows;
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> feed events created before <paramref name="before"/>
+    /// and moves the pruned-through position past them, in one short statement; returns how many.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTime before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            WITH gone AS (
+                DELETE FROM sync_feed_events WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM sync_feed_events WHERE created_at < @before ORDER BY created_at LIMIT @limit))
+                RETURNING change_xid, change_seq
+            ), last AS (
+                SELECT change_xid, change_seq FROM gone ORDER BY change_xid DESC, change_seq DESC LIMIT 1
+            ), moved AS (
+                UPDATE sync_feed_retention r SET pruned_through_xid = l.change_xid, pruned_through_seq = l.change_seq, pruned_at = now()
+                FROM last l WHERE (l.change_xid, l.change_seq) > (r.pruned_through_xid, r.pruned_through_seq)
+                RETURNING 1
+            )
+            SELECT count(*)::int FROM gone
+            """, new { before, limit }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Json;
 using Emoty.Domain.Patterns;
+using Emoty.Domain.Persistence;
 using Microsoft.Extensions.Logging;
 
 namespace Emoty.Domain.Sync;
@@ -20,7 +21,8 @@ namespace Emoty.Domain.Sync;
 /// processing is idempotent, so a message sent twice costs one status check.
 /// </remarks>
 public sealed partial class SyncService(
-    SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, PatternReadCache cache, ILogger<SyncService> logger)
+    SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, PatternReadCache cache,
+    EmotySettings settings, TimeProvider time, ILogger<SyncService> logger)
 {
     /// <summary>How long a claimed batch belongs to its worker: longer than host.json's functionTimeout (5 min), so a live worker is never overtaken.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(6);
@@ -33,6 +35,9 @@ public sealed partial class SyncService(
 
     /// <summary>Claims of one batch before it is marked failed (host.json retries a message 5 times too).</summary>
     public const int MaxAttempts = 5;
+
+    /// <summary>Feed events one pruning statement deletes: a few milliseconds of work each.</summary>
+    public const int PruneBatch = 5000;
 
     /// <summary>Batches one recovery run sends at most; the next run takes the rest.</summary>
     public const int RecoveryBatchLimit = 500;
@@ -91,7 +96,9 @@ public sealed partial class SyncService(
         var user = caller.RequireUserId();
         var (since, limit) = SyncInput.ParseChangesQuery(parameters);
         await feed.ExpireSharesOfAsync(user, cancellationToken);
-        var rows = await feed.ReadAsync(user, since, limit + 1, cancellationToken);
+        var rows = await feed.ReadAsync(user, since, limit + 1, cancellationToken)
+            ?? throw new EmotyException(ProblemCode.CursorExpired,
+                $"Changes after this cursor are no longer kept (the feed keeps {settings.FeedRetention.TotalDays:0} days); sync again without a cursor.");
         var hasMore = rows.Count > limit;
         if (hasMore)
         {
@@ -109,6 +116,20 @@ public sealed partial class SyncService(
 
         var changes = rows.Where((row, i) => last[row.PatternId] == i).Select(row => ToChange(row, user)).ToArray();
         return new SyncChangePage(changes, next.Encode(), hasMore);
+    }
+
+    /// <summary>Deletes feed events older than the retention (Sync:FeedRetentionDays); returns how many.</summary>
+    public async Task<int> PruneFeedAsync(CancellationToken cancellationToken)
+    {
+        var before = time.GetUtcNow().UtcDateTime - settings.FeedRetention;
+        var total = await Pruning.InBatchesAsync((limit, ct) => feed.PruneAsync(before, limit, ct), PruneBatch, cancellationToken);
+
+        if (total > 0)
+        {
+            logger.LogInformation("Pruned {Count} sync feed events older than {Before:O}", total, before);
+        }
+
+        return total;
     }
 
     /// <summary>Sends a message for every stranded batch (see <see cref="SyncStore.FindStrandedAsync"/>); returns how many were sent.</summary>

@@ -156,6 +156,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Api__PublicBaseUrl', value: publicBaseUrl }
         { name: 'SharesCleanupSchedule', value: '0 */15 * * * *' }
         { name: 'SyncRecoverySchedule', value: '0 */1 * * * *' }
+        { name: 'HistoryPruneSchedule', value: '0 17 * * * *' }
+        { name: 'Sync__FeedRetentionDays', value: '30' }
         { name: 'UsageEventsQueue', value: 'usage-events' }
         { name: 'SyncBatchesQueue', value: 'sync-batches' }
         { name: 'AnalyticsRefreshSchedule', value: '0 */5 * * * *' }

@@ -302,12 +302,18 @@ public sealed class AnalyticsOwnAppTests() : OwnAppTests(new() { ["AnalyticsRefr
     [Fact]
     public async Task the_timer_refreshes_pattern_analytics_repeatedly()
     {
-        var pattern = (await App.CreatePatternAsync(Guid.NewGuid(), new { name = "Timed", sequence = new[] { "⏱️" }, is_public = true })).Id();
+        var owner = Guid.NewGuid();
+        var pattern = (await App.CreatePatternAsync(owner, new { name = "Timed", sequence = new[] { "⏱️" }, is_public = true })).Id();
+        Assert.Equal(HttpStatusCode.Accepted, (await App.SendAsync(HttpMethod.Post, "api/events", Guid.NewGuid(),
+            new { events = new[] { new { pattern_id = pattern, type = "download" } } })).Status);
         await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
         await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pattern_analytics WHERE pattern_id = @pattern)", new { pattern }),
-            "the new pattern never appeared in pattern_analytics");
-        var first = await db.ExecuteScalarAsync<DateTime>("SELECT max(refreshed_at) FROM pattern_analytics");
-        await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<DateTime>("SELECT max(refreshed_at) FROM pattern_analytics") > first,
+            "the counted pattern never appeared in pattern_analytics");
+        var first = await db.ExecuteScalarAsync<DateTime>("SELECT refreshed_at FROM analytics_refresh");
+        await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<DateTime>("SELECT refreshed_at FROM analytics_refresh") > first,
             "pattern_analytics was not refreshed again");
+        var (_, figures, _) = await App.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}/analytics", owner);
+        Assert.Equal(1, figures.GetProperty("totals").GetProperty("downloads").GetInt64());
+        Assert.True(figures.GetProperty("refreshed_at").GetDateTime() >= first);
     }
 }

@@ -498,3 +498,68 @@ public sealed class SyncRecoveryTimerTests() : OwnAppTests(new() { ["SyncRecover
         Assert.Equal("applied", batch.GetProperty("results")[0].GetProperty("status").GetString());
     }
 }
+
+/// <summary>History past its retention, pruned by the timer (every second here) in an app of its own.</summary>
+public sealed class HistoryPruningTimerTests() : OwnAppTests(new() { ["HistoryPruneSchedule"] = "*/1 * * * * *" })
+{
+    [Fact]
+    public async Task a_client_whose_cursor_points_into_pruned_history_gets_410_and_resyncs_without_a_cursor()
+    {
+        var owner = Guid.NewGuid();
+        var fan = Guid.NewGuid();
+        var own = (await App.CreatePatternAsync(fan, new { name = "Own", sequence = new[] { "🏠" } })).Id();
+        var before = await PullAsync(fan, null, own);
+        var liked = (await App.CreatePatternAsync(owner, new { name = "Liked long ago", sequence = new[] { "💘" }, is_public = true })).Id();
+        Assert.Equal(HttpStatusCode.OK, (await App.SendAsync(HttpMethod.Put, $"api/patterns/{liked}/favorite", fan)).Status);
+        var after = await PullAsync(fan, before, liked);
+
+        await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
+        await db.ExecuteAsync("UPDATE sync_feed_events SET created_at = now() - interval '31 days' WHERE user_id = @fan", new { fan });
+        await Eventually.TrueAsync(async () => !await db.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM sync_feed_events WHERE user_id = @fan)", new { fan }),
+            "the timer did not prune the old feed event", 60);
+
+        var (status, problem, response) = await App.SendAsync(HttpMethod.Get, $"api/sync/changes?since={Uri.EscapeDataString(before)}", fan);
+        Assert.Equal(HttpStatusCode.Gone, status);
+        Assert.Equal("cursor_expired", problem.Code());
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+
+        Assert.Equal(HttpStatusCode.OK, (await App.SendAsync(HttpMethod.Get, $"api/sync/changes?since={Uri.EscapeDataString(after)}", fan)).Status);
+        var (_, fresh, _) = await App.SendAsync(HttpMethod.Get, "api/sync/changes", fan);
+        Assert.Equal(new[] { own, liked }.Order(), fresh.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).Order());
+    }
+
+    [Fact]
+    public async Task raw_usage_events_are_pruned_once_they_cannot_match_a_duplicate_and_their_figures_stay()
+    {
+        var owner = Guid.NewGuid();
+        var pattern = (await App.CreatePatternAsync(owner, new { name = "Downloaded", sequence = new[] { "📥" }, is_public = true })).Id();
+        Assert.Equal(HttpStatusCode.Accepted, (await App.SendAsync(HttpMethod.Post, "api/events", Guid.NewGuid(),
+            new { events = new[] { new { pattern_id = pattern, type = "download" } } })).Status);
+        await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
+        await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<long>("SELECT coalesce(sum(downloads), 0) FROM pattern_usage_totals WHERE pattern_id = @pattern", new { pattern }) == 1,
+            "the download was not counted");
+
+        await db.ExecuteAsync("UPDATE pattern_usage_events SET occurred_at = now() - interval '32 days' WHERE pattern_id = @pattern", new { pattern });
+        await Eventually.TrueAsync(async () => !await db.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pattern_usage_events WHERE pattern_id = @pattern)", new { pattern }),
+            "the timer did not prune the old raw event", 60);
+
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT downloads FROM pattern_usage_totals WHERE pattern_id = @pattern", new { pattern }));
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT sum(downloads) FROM pattern_usage_stats WHERE pattern_id = @pattern", new { pattern }));
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT unique_users FROM pattern_usage_totals WHERE pattern_id = @pattern", new { pattern }));
+    }
+
+    /// <summary>Follows the feed from <paramref name="since"/> until <paramref name="expected"/> has come; returns the cursor.</summary>
+    private async Task<string> PullAsync(Guid user, string? since, Guid expected)
+    {
+        var seen = false;
+        var cursor = since;
+        await Eventually.TrueAsync(async () =>
+        {
+            var (_, page, _) = await App.SendAsync(HttpMethod.Get, "api/sync/changes" + (cursor is null ? "" : "?since=" + Uri.EscapeDataString(cursor)), user);
+            seen |= page.GetProperty("changes").EnumerateArray().Any(c => c.GetProperty("id").GetGuid() == expected);
+            cursor = page.GetProperty("next_cursor").GetString();
+            return seen && !page.GetProperty("has_more").GetBoolean();
+        }, $"the feed did not bring {expected}", 30);
+        return cursor!;
+    }
+}

@@ -172,23 +172,30 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public async Task pattern_analytics_refreshes_concurrently_and_stamps_refreshed_at()
+    public async Task pattern_analytics_reads_the_running_totals_and_keeps_unchanged_rows_across_refreshes()
     {
         await using var connection = await OpenAsync(await TestServices.CreateDatabaseAsync("mview"));
         var user = Guid.NewGuid();
         await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user)", new { user });
         var pattern = await connection.ExecuteScalarAsync<Guid>(
             "INSERT INTO patterns (user_id, name, size, sequence) VALUES (@user, 'P', 1, '{\"emojis\":[]}') RETURNING id", new { user });
+        var quiet = await connection.ExecuteScalarAsync<Guid>(
+            "INSERT INTO patterns (user_id, name, size, sequence) VALUES (@user, 'Q', 1, '{\"emojis\":[]}') RETURNING id", new { user });
         await connection.ExecuteAsync(
-            "INSERT INTO pattern_usage_stats (pattern_id, day, views, likes) VALUES (@pattern, current_date, 7, 2)", new { pattern });
+            "INSERT INTO pattern_usage_totals (pattern_id, views, likes, unique_users) VALUES (@pattern, 7, 2, 3)", new { pattern });
 
         await connection.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics");
+        var row = await connection.QuerySingleAsync<(long Views, long Likes, long UniqueUsers, string Location)>(
+            "SELECT views, likes, unique_users, ctid::text FROM pattern_analytics WHERE pattern_id = @pattern", new { pattern });
+        Assert.Equal((7L, 2L, 3L), (row.Views, row.Likes, row.UniqueUsers));
+        // A pattern without figures has no row (readers take it as zeros).
+        Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pattern_analytics WHERE pattern_id = @quiet)", new { quiet }));
 
-        var row = await connection.QuerySingleAsync<(long Views, long Likes, DateTime RefreshedAt)>(
-            "SELECT views, likes, refreshed_at FROM pattern_analytics WHERE pattern_id = @pattern", new { pattern });
-        Assert.Equal(7, row.Views);
-        Assert.Equal(2, row.Likes);
-        Assert.True(row.RefreshedAt > DateTime.UtcNow.AddMinutes(-5));
+        // Nothing changed, so a second refresh leaves the row where it was: no dead row per refresh.
+        await connection.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics");
+        Assert.Equal(row.Location, await connection.ExecuteScalarAsync<string>(
+            "SELECT ctid::text FROM pattern_analytics WHERE pattern_id = @pattern", new { pattern }));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM analytics_refresh"));
     }
 
     [Fact]

@@ -6,8 +6,8 @@ namespace Emoty.Domain.Tests.Sync;
 
 public sealed class ChangeFeedTests(SyncDatabase db) : IClassFixture<SyncDatabase>
 {
-    // The feed waits for every older transaction of the server (other test databases included) to
-    // end, so a change shows up "soon", not at once: reads poll up to this long.
+    // The feed waits for the older transactions of this database's feed writers to end, so a
+    // change shows up "soon", not always at once: reads poll up to this long.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private async Task<SyncChangePage> PageAsync(Guid user, string? since = null, int limit = 100)
@@ -195,5 +195,64 @@ public sealed class ChangeFeedTests(SyncDatabase db) : IClassFixture<SyncDatabas
         var (changes, _) = await FollowUntilAsync(fan, cursor, c => Has(c, liked, SyncChange.Delete));
 
         Assert.DoesNotContain(changes, c => c.Id == unrelated);
+    }
+
+    [Fact]
+    public async Task a_long_transaction_that_writes_no_feed_row_holds_no_pull_back()
+    {
+        var user = await db.UserAsync();
+        var pattern = await db.PatternAsync(user, "Before");
+        var (_, cursor) = await FollowUntilAsync(user, null, c => Has(c, pattern, SyncChange.Upsert));
+
+        // Held open across the pull: a write elsewhere (so it has a transaction id) and an analytics refresh.
+        await using var elsewhere = await db.DataSource.OpenConnectionAsync();
+        await using var held = await elsewhere.BeginTransactionAsync();
+        await elsewhere.ExecuteAsync("UPDATE users SET last_seen_at = now() WHERE id = @user", new { user }, held);
+        Assert.True(await elsewhere.ExecuteScalarAsync<bool>("SELECT pg_current_xact_id_if_assigned() IS NOT NULL", transaction: held));
+        await using var refreshing = await db.DataSource.OpenConnectionAsync();
+        await using var refresh = await refreshing.BeginTransactionAsync();
+        await refreshing.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics", transaction: refresh);
+
+        await db.ExecuteAsync("UPDATE patterns SET name = 'After', version = version + 1 WHERE id = @pattern", new { pattern });
+
+        // The very next pull has it: nothing to wait for.
+        var page = await PageAsync(user, cursor);
+        Assert.Equal("After", Assert.Single(page.Changes).Pattern!.Name);
+    }
+
+    [Fact]
+    public async Task a_transaction_that_wrote_before_joining_the_feed_writers_may_not_change_the_feed()
+    {
+        var user = await db.UserAsync();
+        var pattern = await db.PatternAsync(user, "Guarded");
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("UPDATE users SET last_seen_at = now() WHERE id = @user", new { user }, transaction);
+
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            connection.ExecuteAsync("UPDATE patterns SET version = version + 1 WHERE id = @pattern", new { pattern }, transaction));
+        Assert.Contains("must join its writers", refused.MessageText);
+    }
+
+    [Fact]
+    public async Task a_cursor_from_before_pruned_history_is_410_and_a_sync_without_one_starts_over()
+    {
+        var owner = await db.UserAsync();
+        var fan = await db.UserAsync();
+        var own = await db.PatternAsync(fan, "Own");
+        var liked = await db.PatternAsync(owner, "Long liked", isPublic: true);
+        var (_, before) = await FollowUntilAsync(fan, null, c => Has(c, own, SyncChange.Upsert));
+        await db.ExecuteAsync("INSERT INTO pattern_favorites (user_id, pattern_id) VALUES (@fan, @liked)", new { fan, liked });
+        var (_, after) = await FollowUntilAsync(fan, before, c => Has(c, liked, SyncChange.Upsert));
+
+        // The favourite's feed event grows older than the retention, and the pruning takes it.
+        await db.ExecuteAsync("UPDATE sync_feed_events SET created_at = now() - interval '31 days' WHERE user_id = @fan", new { fan });
+        Assert.True(await db.Service.PruneFeedAsync(CancellationToken.None) >= 1);
+
+        var expired = await Assert.ThrowsAsync<Errors.EmotyException>(() => PageAsync(fan, before));
+        Assert.Equal(Errors.ProblemCode.CursorExpired, expired.Code);
+        Assert.Empty((await PageAsync(fan, after)).Changes);
+        var (fresh, _) = await FollowUntilAsync(fan, null, c => Has(c, own, SyncChange.Upsert) && Has(c, liked, SyncChange.Upsert));
+        Assert.Equal(2, fresh.Count);
     }
 }

@@ -18,7 +18,9 @@ public sealed class SeededFeed : IAsyncLifetime
         ConnectionString = await TestServices.CreateDatabaseAsync("feedplans");
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
+        // One implicit transaction that writes users first: it joins the feed writers before that.
         await connection.ExecuteAsync("""
+            SELECT emoty_join_feed_writers();
             INSERT INTO users (id) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid FROM generate_series(1, 400) g;
             INSERT INTO patterns (user_id, name, sequence, size, is_public)
             SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(1 + g % 400), 12, '0'))::uuid, 'P' || g, '{"emojis":[]}', 4, g % 3 = 0
@@ -57,8 +59,9 @@ public sealed class SyncFeedPlanTests(SeededFeed seeded) : IClassFixture<SeededF
             cursor = new SyncCursor(ulong.Parse(xid, System.Globalization.CultureInfo.InvariantCulture), seq);
         }
 
+        var horizon = await connection.ExecuteScalarAsync<string>("SELECT emoty_feed_horizon()::text");
         var plan = await connection.ExecuteScalarAsync<string>(
-            "EXPLAIN (FORMAT JSON) " + SyncFeedStore.PageSql, SyncFeedStore.PageParameters(seeded.User, cursor, 101));
+            "EXPLAIN (FORMAT JSON) " + SyncFeedStore.PageSql, SyncFeedStore.PageParameters(seeded.User, cursor, 101, horizon!));
         var scans = SequentialScans(JsonDocument.Parse(plan!).RootElement).ToList();
         Assert.True(scans.Count == 0, $"The feed scans {string.Join(", ", scans)} sequentially:\n{plan}");
     }

@@ -1,0 +1,16 @@
+using Dapper;
+using Npgsql;
+
+namespace Emoty.Domain.Persistence;
+
+/// <summary>
+/// The sync feed's writers (migration 0010): a transaction that may change patterns, shares or
+/// favourites joins them before its first statement, so the feed waits for it and for nothing
+/// else. Triggers join single statements by themselves and refuse a transaction that wrote or
+/// locked a row before joining.
+/// </summary>
+internal static class FeedWriters
+{
+    public static Task JoinAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT emoty_join_feed_writers()", transaction: transaction, cancellationToken: cancellationToken));
+}
