@@ -19,6 +19,10 @@ param authIssuer string = ''
 param authAudience string = 'emoty-api'
 @description('Origin share links point at, e.g. https://emoty.app; empty means the origin of the request.')
 param publicBaseUrl string = ''
+@description('Origins whose browsers may call the API (the Function App\'s CORS), e.g. [ \'https://emoty.app\' ].')
+param corsAllowedOrigins array = []
+@description('Whether those origins may send credentials (cookies); bearer tokens need no credentials mode.')
+param corsSupportCredentials bool = false
 
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = take('${name}st${suffix}', 24)
@@ -142,6 +146,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
+      cors: { allowedOrigins: corsAllowedOrigins, supportCredentials: corsSupportCredentials }
       appSettings: [
         { name: 'AzureWebJobsStorage', value: storageConnection }
         { name: 'DEPLOYMENT_STORAGE_CONNECTION_STRING', value: storageConnection }
@@ -161,6 +166,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'UsageEventsQueue', value: 'usage-events' }
         { name: 'SyncBatchesQueue', value: 'sync-batches' }
         { name: 'AnalyticsRefreshSchedule', value: '0 */5 * * * *' }
+        { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '4194304' }
       ]
     }
   }

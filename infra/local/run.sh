@@ -48,6 +48,8 @@ else
     const fs = require("fs"), [sample, local] = process.argv.slice(1).map(f => JSON.parse(fs.readFileSync(f, "utf8")));
     const added = Object.keys(sample.Values).filter(k => !(k in local.Values));
     added.forEach(k => local.Values[k] = sample.Values[k]);
+    local.Host ??= {};
+    Object.keys(sample.Host ?? {}).filter(k => !(k in local.Host)).forEach(k => { local.Host[k] = sample.Host[k]; added.push("Host." + k); });
     if (added.length) { fs.writeFileSync(process.argv[2], JSON.stringify(local, null, 2) + "\n"); console.error("[run] added to local.settings.json: " + added.join(", ")); }
   ' "$ROOT/local.settings.sample.json" "$ROOT/local.settings.json"
 fi

@@ -15,6 +15,15 @@ internal sealed partial class AppSettings(IReadOnlyDictionary<string, string> va
     public string? Get(string name) =>
         _values.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name);
 
+    /// <summary>
+    /// FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, in bytes, as the platform names it (100 MB unless set): a
+    /// body over it is answered 413 before the host reads it.
+    /// </summary>
+    public long MaxRequestBodySize =>
+        long.TryParse(Get("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit > 0
+            ? limit
+            : 100 * 1024 * 1024;
+
     /// <summary>Replaces every <c>%Name%</c> with its setting; throws when one is missing, like the real host.</summary>
     public string Resolve(string expression) =>
         SettingReference().Replace(expression, match =>

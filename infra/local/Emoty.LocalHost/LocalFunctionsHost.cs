@@ -81,7 +81,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             var queues = new QueueClients();
             var outputs = new OutputBindings(settings, queues, loggerFactory.CreateLogger("Emoty.LocalHost.Bindings"));
 
-            var http = await HttpFront.StartAsync(options.HttpAddress, options.HttpPort, triggered, hostJson.RoutePrefix,
+            var http = await HttpFront.StartAsync(new HttpFrontOptions(options.HttpAddress, options.HttpPort, hostJson.RoutePrefix,
+                    settings.MaxRequestBodySize, options.Cors), triggered,
                 worker, outputs, loggerFactory.CreateLogger("Emoty.LocalHost.Http"), cancellationToken);
             started.Push(http);
 

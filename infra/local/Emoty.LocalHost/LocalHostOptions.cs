@@ -22,9 +22,18 @@ public sealed record LocalHostOptions
 
     public bool RestartWorkerOnExit { get; init; } = true;
 
+    /// <summary>Cross-origin calls the host allows, as Core Tools reads them from <c>Host.CORS</c>; null allows none.</summary>
+    public HostCors? Cors { get; init; }
+
     /// <summary>
     /// Run only these functions (like <c>func start --functions</c>); null runs all of them.
     /// The others are still loaded by the worker but get no trigger.
     /// </summary>
     public IReadOnlyCollection<string>? Functions { get; init; }
 }
+
+/// <summary>
+/// What the Functions platform's CORS allows: these origins (<c>*</c> for any), any method and
+/// header, and cookies or Authorization with <see cref="Credentials"/>.
+/// </summary>
+public sealed record HostCors(IReadOnlyList<string> Origins, bool Credentials);

@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace Emoty.LocalHost;
 
-/// <summary>local.settings.json as Core Tools reads it: <c>Values</c> and <c>Host.LocalHttpPort</c>.</summary>
-internal sealed record LocalSettingsFile(IReadOnlyDictionary<string, string> Values, int? LocalHttpPort)
+/// <summary>
+/// local.settings.json as Core Tools reads it: <c>Values</c>, <c>Host.LocalHttpPort</c>, and
+/// <c>Host.CORS</c> (comma-separated origins, or <c>*</c>) with <c>Host.CORSCredentials</c>.
+/// </summary>
+public sealed record LocalSettingsFile(IReadOnlyDictionary<string, string> Values, int? LocalHttpPort, HostCors? Cors)
 {
     public static LocalSettingsFile Read(string path)
     {
@@ -24,9 +27,15 @@ internal sealed record LocalSettingsFile(IReadOnlyDictionary<string, string> Val
             }
         }
 
-        int? port = root.TryGetProperty("Host", out var host)
-            && host.TryGetProperty("LocalHttpPort", out var portElement)
-            && portElement.TryGetInt32(out var parsed) ? parsed : null;
-        return new LocalSettingsFile(values, port);
+        var hasHost = root.TryGetProperty("Host", out var host) && host.ValueKind == JsonValueKind.Object;
+        int? port = hasHost && host.TryGetProperty("LocalHttpPort", out var portElement) && portElement.TryGetInt32(out var parsed) ? parsed : null;
+        HostCors? cors = null;
+        if (hasHost && host.TryGetProperty("CORS", out var origins) && origins.ValueKind == JsonValueKind.String)
+        {
+            var credentials = host.TryGetProperty("CORSCredentials", out var flag) && flag.ValueKind == JsonValueKind.True;
+            cors = new HostCors(origins.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), credentials);
+        }
+
+        return new LocalSettingsFile(values, port, cors);
     }
 }

@@ -35,6 +35,7 @@ var options = new LocalHostOptions
     AppDirectory = appDirectory,
     HttpPort = arguments.TryGetValue("port", out var port) ? int.Parse(port, CultureInfo.InvariantCulture) : settings?.LocalHttpPort ?? 7071,
     Settings = settings?.Values ?? new Dictionary<string, string>(),
+    Cors = settings?.Cors,
     Functions = arguments.TryGetValue("functions", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
 };
 

@@ -57,6 +57,7 @@ public sealed class EmotyApp : IAsyncLifetime
             AppDirectory = Metadata("FunctionsAppDirectory"),
             HttpPort = 0,
             Settings = settings,
+            Cors = LocalSettingsFile.Read(SamplePath).Cors,
         });
         Http.BaseAddress = _host.BaseAddress;
     }
@@ -94,11 +95,9 @@ public sealed class EmotyApp : IAsyncLifetime
     };
 
     /// <summary>The Values of local.settings.sample.json: tests use the same development key any client may use.</summary>
-    public static Dictionary<string, string> SampleSettings()
-    {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Metadata("RepositoryRoot"), "local.settings.sample.json")));
-        return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
-    }
+    public static Dictionary<string, string> SampleSettings() => new(LocalSettingsFile.Read(SamplePath).Values);
+
+    private static string SamplePath => Path.Combine(Metadata("RepositoryRoot"), "local.settings.sample.json");
 
     private static string Metadata(string key) =>
         typeof(EmotyApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
