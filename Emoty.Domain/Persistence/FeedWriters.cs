@@ -9,8 +9,11 @@ namespace Emoty.Domain.Persistence;
 /// else. Triggers join single statements by themselves and refuse a transaction that wrote or
 /// locked a row before joining.
 /// </summary>
-internal static class FeedWriters
+public static class FeedWriters
 {
+    /// <summary>SQL that joins; the first statement of a transaction that writes the feed.</summary>
+    public const string JoinSql = "SELECT emoty_join_feed_writers()";
+
     public static Task JoinAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("SELECT emoty_join_feed_writers()", transaction: transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(JoinSql, transaction: transaction, cancellationToken: cancellationToken));
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Emoty.Domain.Patterns;
+using Emoty.Domain.Persistence;
 using Npgsql;
 
 namespace Emoty.Admin;
@@ -32,6 +33,7 @@ internal static class DemoData
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        await FeedWriters.JoinAsync(connection, transaction, CancellationToken.None);
         await connection.ExecuteAsync("""
             INSERT INTO users (id, email, username, full_name, user_level)
             VALUES (@DemoUserId, 'demo@emoty.local', 'demo', 'Emoty Demo', 'intermediate')

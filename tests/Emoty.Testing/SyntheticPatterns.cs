@@ -19,7 +19,9 @@ public static class SyntheticPatterns
 
     public static async Task SeedAsync(NpgsqlConnection connection, int rows)
     {
+        // One implicit transaction that writes users before patterns: it joins the feed writers first.
         await connection.ExecuteAsync($$"""
+            SELECT emoty_join_feed_writers();
             INSERT INTO users (id) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid FROM generate_series(1, 1000) g
             ON CONFLICT DO NOTHING;
             INSERT INTO patterns (user_id, name, description, sequence, palette_id, size, tags, difficulty_rating,
