@@ -24,6 +24,7 @@ public static class DomainServices
     {
         var settings = EmotySettings.From(configuration);
         services.AddSingleton(settings);
+        services.AddSingleton(Paging.CursorSigner.FromSetting(settings.CursorKey));
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(_ => PostgresSetup.CreateDataSource(settings.PostgresConnectionString));

@@ -19,6 +19,9 @@ public sealed record EmotySettings
     /// <summary>Api:PublicBaseUrl: the origin share links point at; by default the origin the request came to.</summary>
     public string? PublicBaseUrl { get; init; }
 
+    /// <summary>Api:CursorKey: the secret that signs page cursors (UTF-8, at least 32 bytes); every instance needs the same.</summary>
+    public required string CursorKey { get; init; }
+
     /// <summary>Sync:FeedRetentionDays (30): how long the changes feed keeps its events; an older cursor is 410.</summary>
     public TimeSpan FeedRetention { get; init; } = TimeSpan.FromDays(30);
 
@@ -33,6 +36,9 @@ public sealed record EmotySettings
         StorageConnectionString = configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
         RequireVersionOnWrite = bool.TryParse(configuration["Api:RequireVersionOnWrite"], out var require) && require,
         PublicBaseUrl = string.IsNullOrWhiteSpace(configuration["Api:PublicBaseUrl"]) ? null : configuration["Api:PublicBaseUrl"],
+        CursorKey = configuration["Api:CursorKey"] is { Length: > 0 } key && System.Text.Encoding.UTF8.GetByteCount(key) >= Paging.CursorSigner.MinKeyBytes
+            ? key
+            : throw new InvalidOperationException($"Setting Api:CursorKey (Api__CursorKey) is required: a secret of at least {Paging.CursorSigner.MinKeyBytes} bytes that signs page cursors, the same on every instance."),
         FeedRetention = TimeSpan.FromDays(PositiveInt(configuration, "Sync:FeedRetentionDays") ?? 30),
         Queues = new QueueNames(
             configuration[QueueNames.UsageEventsSetting] ?? QueueNames.Default.UsageEvents,

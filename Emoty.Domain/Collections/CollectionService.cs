@@ -14,7 +14,7 @@ namespace Emoty.Domain.Collections;
 /// Collections belong to one user. Anyone may read a public collection (and sees only the patterns
 /// they may see in it); only the owner changes it. A private collection of someone else is 404.
 /// </summary>
-public sealed class CollectionService(CollectionStore store, EmotySettings settings)
+public sealed class CollectionService(CollectionStore store, CursorSigner cursors, EmotySettings settings)
 {
     private const string What = "collection";
     public const int DefaultLimit = 20;
@@ -33,7 +33,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
         if (rows.Count > query.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = new PageCursor(rows[^1].CreatedAt.Ticks, rows[^1].Id).Encode();
+            next = new PageCursor(rows[^1].CreatedAt.Ticks, rows[^1].Id).Encode(cursors);
         }
 
         return new CollectionPage(rows.Select(c => WithPermission(c, caller.UserId)).ToArray(), next);
@@ -48,7 +48,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
         if (patterns.Count > limit)
         {
             patterns.RemoveAt(patterns.Count - 1);
-            next = new PageCursor(patterns[^1].Position ?? 0, patterns[^1].Id).Encode();
+            next = new PageCursor(patterns[^1].Position ?? 0, patterns[^1].Id).Encode(cursors);
         }
 
         return new CollectionDetail(collection, patterns.Select(p => PatternService.WithPermission(p, caller.UserId)).ToArray(), next);
@@ -219,7 +219,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
             ? WithPermission(collection, caller)
             : throw AccessPolicy.NotFound(What);
 
-    private static CollectionListQuery ParseListQuery(IEnumerable<KeyValuePair<string, string?>> parameters)
+    private CollectionListQuery ParseListQuery(IEnumerable<KeyValuePair<string, string?>> parameters)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         bool publicOnly = false, rootOnly = false;
@@ -234,7 +234,8 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
                 case "public" when value is "true" or "false":
                     publicOnly = value == "true";
                     break;
-                case "query" when value is { Length: > 0 and <= 200 }:
+                // Text PostgreSQL can take: no NUL, no control characters, no lone surrogates.
+                case "query" when value is { Length: > 0 and <= 200 } && Patterns.PatternRules.TextError(value.Trim(), 1, 200, multiline: false) is null:
                     text = value.Trim();
                     break;
                 case "parent_id" when value == "root":
@@ -246,14 +247,14 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
                 case "limit" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit:
                     limit = n;
                     break;
-                case "cursor" when PageCursor.TryDecode(value, out var c):
+                case "cursor" when PageCursor.TryDecode(value, cursors, out var c, keyIsTime: true):
                     cursor = c;
                     break;
                 case "public":
                     errors[name] = ["must be true or false"];
                     break;
                 case "query":
-                    errors[name] = ["must be 1 to 200 characters"];
+                    errors[name] = ["must be 1 to 200 characters of text"];
                     break;
                 case "parent_id":
                     errors[name] = ["must be a collection id or 'root'"];
@@ -275,7 +276,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
             : new CollectionListQuery(publicOnly, text, parent, rootOnly, limit, cursor);
     }
 
-    private static (int Limit, PageCursor? After) ParsePatternsPage(IEnumerable<KeyValuePair<string, string?>> parameters)
+    private (int Limit, PageCursor? After) ParsePatternsPage(IEnumerable<KeyValuePair<string, string?>> parameters)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var limit = DefaultLimit;
@@ -287,7 +288,7 @@ public sealed class CollectionService(CollectionStore store, EmotySettings setti
                 case "patterns_limit" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit:
                     limit = n;
                     break;
-                case "patterns_cursor" when PageCursor.TryDecode(value, out var c):
+                case "patterns_cursor" when PageCursor.TryDecode(value, cursors, out var c):
                     after = c;
                     break;
                 case "patterns_limit":

@@ -1,50 +1,45 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 
 namespace Emoty.Domain.Paging;
 
 /// <summary>
-/// An opaque keyset cursor for simple lists ordered by (a 64-bit key, id): a timestamp's ticks or a
-/// position. Base64url of key, id and a checksum, so a garbled cursor is recognised (400), never a 500.
+/// A keyset cursor for simple lists ordered by (a 64-bit key, id): a timestamp's ticks or a
+/// position. Payload <c>key(8) id(16)</c>, sealed by <see cref="CursorSigner"/>.
 /// </summary>
 public readonly record struct PageCursor(long Key, Guid Id)
 {
-    private const int Length = 8 + 16 + 4;
+    private const int Length = 8 + 16;
 
-    public string Encode()
+    public string Encode(CursorSigner signer)
     {
+        ArgumentNullException.ThrowIfNull(signer);
         Span<byte> bytes = stackalloc byte[Length];
         BinaryPrimitives.WriteInt64BigEndian(bytes, Key);
-        Id.TryWriteBytes(bytes[8..24], bigEndian: true, out _);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes[24..], Checksum(bytes[..24]));
-        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+        Id.TryWriteBytes(bytes[8..], bigEndian: true, out _);
+        return signer.Seal(CursorKind.Page, bytes);
     }
 
-    public static bool TryDecode(string? text, [NotNullWhen(true)] out PageCursor? cursor)
+    /// <summary>
+    /// An intact cursor of this API; with <paramref name="keyIsTime"/> its key must also be a
+    /// timestamp PostgreSQL can hold (ticks of a <see cref="DateTime"/>).
+    /// </summary>
+    public static bool TryDecode(string? text, CursorSigner signer, [NotNullWhen(true)] out PageCursor? cursor, bool keyIsTime = false)
     {
+        ArgumentNullException.ThrowIfNull(signer);
         cursor = null;
-        if (string.IsNullOrEmpty(text) || text.Length > 64)
+        if (signer.Open(CursorKind.Page, text, Length) is not { Length: Length } bytes)
         {
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[48];
-        if (System.Buffers.Text.Base64Url.DecodeFromChars(text, bytes, out var consumed, out var written) != System.Buffers.OperationStatus.Done
-            || consumed != text.Length || written != Length
-            || BinaryPrimitives.ReadUInt32BigEndian(bytes[24..Length]) != Checksum(bytes[..24]))
+        var key = BinaryPrimitives.ReadInt64BigEndian(bytes);
+        if (keyIsTime && key is < 0 or > 3155378975999999999)
         {
             return false;
         }
 
-        cursor = new PageCursor(BinaryPrimitives.ReadInt64BigEndian(bytes), new Guid(bytes[8..24], bigEndian: true));
+        cursor = new PageCursor(key, new Guid(bytes.AsSpan(8), bigEndian: true));
         return true;
-    }
-
-    private static uint Checksum(ReadOnlySpan<byte> data)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(data, hash);
-        return BinaryPrimitives.ReadUInt32BigEndian(hash);
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Emoty.Domain.Paging;
 
 namespace Emoty.Domain.Patterns;
 
@@ -142,9 +143,10 @@ public sealed partial record PatternSearchQuery
     /// All problems are reported together, each at its parameter's name.
     /// </summary>
     /// <exception cref="Errors.EmotyException">validation_failed.</exception>
-    public static PatternSearchQuery Parse(IEnumerable<KeyValuePair<string, string?>> parameters)
+    public static PatternSearchQuery Parse(IEnumerable<KeyValuePair<string, string?>> parameters, CursorSigner cursors)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(cursors);
         var errors = new ValidationErrors();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var unknown = new List<string>();
@@ -213,7 +215,7 @@ public sealed partial record PatternSearchQuery
                 errors.Add("offset", "cannot be combined with cursor");
             }
 
-            if (!SearchCursor.TryDecode(cursorText, out var cursor))
+            if (!SearchCursor.TryDecode(cursorText, cursors, out var cursor))
             {
                 errors.Add("cursor", "is not a valid cursor");
             }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
 using Npgsql;
+using Emoty.Domain.Paging;
 
 namespace Emoty.Domain.Patterns;
 
@@ -33,7 +34,7 @@ public sealed record PaletteFacet(string PaletteId, long Count);
 /// The branches are merged and cut again. Paging is keyset: (sort value, id) strictly after the
 /// cursor's, so rows inserted or updated between pages never shift what comes next.
 /// </summary>
-public sealed class PatternSearchStore(NpgsqlDataSource database)
+public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner cursors)
 {
     /// <summary>Counting and facets stop here; beyond it the total is the planner's estimate.</summary>
     public const int CountCap = 10_000;
@@ -65,7 +66,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database)
         {
             rows.RemoveAt(rows.Count - 1);
             var last = rows[^1];
-            next = SearchCursor.After(query, SortValue(query.Sort, last), last.Id).Encode();
+            next = SearchCursor.After(query, SortValue(query.Sort, last), last.Id).Encode(cursors);
         }
 
         long? total = null;

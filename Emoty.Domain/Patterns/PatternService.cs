@@ -4,6 +4,7 @@ using Emoty.Domain.Access;
 using Emoty.Domain.Analytics;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
+using Emoty.Domain.Paging;
 using Emoty.Domain.Persistence;
 using Npgsql;
 
@@ -15,7 +16,7 @@ namespace Emoty.Domain.Patterns;
 /// version in pattern_versions. The batch runs the same steps inside one transaction.
 /// </summary>
 public sealed partial class PatternService(
-    PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, EmotySettings settings, TimeProvider time)
+    PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, EmotySettings settings, TimeProvider time)
 {
     private const string What = "pattern";
 
@@ -52,7 +53,7 @@ public sealed partial class PatternService(
     /// <summary>GET /api/patterns: anonymous callers see public patterns; signed-in ones also their own and those shared with them.</summary>
     public async Task<SearchPage> SearchAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
-        var query = PatternSearchQuery.Parse(parameters);
+        var query = PatternSearchQuery.Parse(parameters, cursors);
         if (query.FavoritedByMe is not null && !caller.IsAuthenticated)
         {
             throw new EmotyException(ProblemCode.Unauthorized, "Sign in to filter by your favourites.");

@@ -1,10 +1,8 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
+using Emoty.Domain.Paging;
 
 namespace Emoty.Domain.Patterns;
 
@@ -14,20 +12,15 @@ namespace Emoty.Domain.Patterns;
 /// against other filters or another sort is refused instead of skipping or repeating rows.
 /// </summary>
 /// <remarks>
-/// Wire form: base64url (no padding) of <c>version(1) sort(1) flags(1) fingerprint(8) id(16) value(…)
-/// check(8)</c>, little-endian, where <c>check</c> is the first 8 bytes of SHA-256 over everything
-/// before it. The check catches garbled or hand-edited cursors (a 400, not a 500); it is no
-/// signature and needs none: a forged cursor only moves a position inside results the caller may
-/// see anyway.
+/// Payload, sealed by <see cref="CursorSigner"/>: <c>sort(1) flags(1) fingerprint(8) id(16) value(…)</c>,
+/// little-endian. Only this API can make one, and the value is checked again as it is read.
 /// </remarks>
 public sealed record SearchCursor
 {
-    private const byte FormatVersion = 1;
-    private const int HeaderLength = 1 + 1 + 1 + 8 + 16;
-    private const int CheckLength = 8;
+    private const int HeaderLength = 1 + 1 + 8 + 16;
 
-    /// <summary>Longer text cannot be a cursor of ours (the longest is a 100-character name).</summary>
-    public const int MaxEncodedLength = 8192;
+    /// <summary>More cannot be a cursor of ours (the longest value is a name of 100 characters).</summary>
+    private const int MaxPayload = 8192;
 
     private SearchCursor(PatternSort sort, bool descending, object lastValue, Guid lastId, ulong filterFingerprint)
     {
@@ -125,8 +118,9 @@ public sealed record SearchCursor
     };
 
     /// <summary>The opaque text for <c>next_cursor</c>.</summary>
-    public string Encode()
+    public string Encode(CursorSigner signer)
     {
+        ArgumentNullException.ThrowIfNull(signer);
         var valueLength = LastValue switch
         {
             DateTimeOffset or long => 8,
@@ -137,13 +131,12 @@ public sealed record SearchCursor
             _ => throw new InvalidOperationException("Unreachable: values are normalised on creation."),
         };
 
-        var bytes = new byte[HeaderLength + valueLength + CheckLength].AsSpan();
-        bytes[0] = FormatVersion;
-        bytes[1] = (byte)Sort;
-        bytes[2] = Descending ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes[3..], FilterFingerprint);
-        LastId.TryWriteBytes(bytes[11..]);
-        var value = bytes.Slice(HeaderLength, valueLength);
+        var bytes = new byte[HeaderLength + valueLength].AsSpan();
+        bytes[0] = (byte)Sort;
+        bytes[1] = Descending ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[2..], FilterFingerprint);
+        LastId.TryWriteBytes(bytes[10..]);
+        var value = bytes[HeaderLength..];
         switch (LastValue)
         {
             case DateTimeOffset t:
@@ -172,45 +165,29 @@ public sealed record SearchCursor
                 break;
         }
 
-        WriteCheck(bytes[..^CheckLength], bytes[^CheckLength..]);
-        return Base64Url.EncodeToString(bytes);
+        return signer.Seal(CursorKind.Search, bytes);
     }
 
     /// <summary>Reads a cursor; false (never an exception) for anything that is not an intact cursor of ours.</summary>
-    public static bool TryDecode(string? text, [NotNullWhen(true)] out SearchCursor? cursor)
+    public static bool TryDecode(string? text, CursorSigner signer, [NotNullWhen(true)] out SearchCursor? cursor)
     {
+        ArgumentNullException.ThrowIfNull(signer);
         cursor = null;
-        if (string.IsNullOrEmpty(text) || text.Length > MaxEncodedLength)
+        var data = signer.Open(CursorKind.Search, text, MaxPayload);
+        if (data is null || data.Length < HeaderLength || data[1] > 1 || !Enum.IsDefined((PatternSort)data[0]))
         {
             return false;
         }
 
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        // The OperationStatus overload reports bad input; TryDecodeFromChars throws on it.
-        if (Base64Url.DecodeFromChars(text, bytes, out _, out var length) != OperationStatus.Done
-            || length < HeaderLength + CheckLength)
-        {
-            return false;
-        }
-
-        var data = bytes.AsSpan(0, length);
-        Span<byte> check = stackalloc byte[CheckLength];
-        WriteCheck(data[..^CheckLength], check);
-        if (!check.SequenceEqual(data[^CheckLength..]) || data[0] != FormatVersion || data[2] > 1
-            || !Enum.IsDefined((PatternSort)data[1]))
-        {
-            return false;
-        }
-
-        var sort = (PatternSort)data[1];
-        var value = ReadValue(sort, data[HeaderLength..^CheckLength]);
+        var sort = (PatternSort)data[0];
+        var value = ReadValue(sort, data.AsSpan(HeaderLength));
         if (value is null)
         {
             return false;
         }
 
-        cursor = new SearchCursor(sort, data[2] == 1, value, new Guid(data.Slice(11, 16)),
-            BinaryPrimitives.ReadUInt64LittleEndian(data[3..]));
+        cursor = new SearchCursor(sort, data[1] == 1, value, new Guid(data.AsSpan(10, 16)),
+            BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(2)));
         return true;
     }
 
@@ -225,7 +202,8 @@ public sealed record SearchCursor
         PatternSort.ComplexityScore when value.Length == 16 => ReadDecimal(value),
         PatternSort.Relevance when value.Length == 4 =>
             BinaryPrimitives.ReadSingleLittleEndian(value) is var rank && float.IsFinite(rank) ? rank : null,
-        PatternSort.Name => Utf8.IsValid(value) ? Encoding.UTF8.GetString(value) : null,
+        // Text PostgreSQL can take: valid UTF-8 without NUL (only this API makes cursors, but it reads them with care).
+        PatternSort.Name => Utf8.IsValid(value) && !value.Contains((byte)0) ? Encoding.UTF8.GetString(value) : null,
         _ => null,
     };
 
@@ -242,10 +220,4 @@ public sealed record SearchCursor
         return (flags & 0x7F00FFFF) == 0 && ((flags >> 16) & 0xFF) <= 28 ? new decimal(bits) : null;
     }
 
-    private static void WriteCheck(ReadOnlySpan<byte> data, Span<byte> destination)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(data, hash);
-        hash[..CheckLength].CopyTo(destination);
-    }
 }

@@ -16,7 +16,7 @@ namespace Emoty.Domain.Sharing;
 /// Sharing a pattern: view reads, edit also updates, admin also deletes and manages shares. Only the
 /// owner grants admin or changes an admin's share; anyone may give up their own share.
 /// </summary>
-public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewRecorder views, TimeProvider time)
+public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, TimeProvider time)
 {
     private const string What = "pattern";
 
@@ -146,7 +146,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
         if (rows.Count > limit)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = new PageCursor(rows[^1].SharedAt.Ticks, rows[^1].Pattern.Id).Encode();
+            next = new PageCursor(rows[^1].SharedAt.Ticks, rows[^1].Pattern.Id).Encode(cursors);
         }
 
         return new SearchPage(rows.Select(r => PatternService.WithPermission(r.Pattern, user)).ToArray(), next);
@@ -277,7 +277,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
     private static bool HasOffset(string text) =>
         text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 
-    private static (int Limit, PageCursor? Cursor) ParsePage(IEnumerable<KeyValuePair<string, string?>> parameters)
+    private (int Limit, PageCursor? Cursor) ParsePage(IEnumerable<KeyValuePair<string, string?>> parameters)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var limit = 20;
@@ -288,7 +288,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
             {
                 limit = n;
             }
-            else if (name == "cursor" && PageCursor.TryDecode(value, out var c))
+            else if (name == "cursor" && PageCursor.TryDecode(value, cursors, out var c, keyIsTime: true))
             {
                 cursor = c;
             }

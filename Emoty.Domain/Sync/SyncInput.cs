@@ -115,7 +115,7 @@ public static partial class SyncInput
     }
 
     /// <summary>GET /api/sync/changes: <c>since</c> (a cursor from <c>next_cursor</c>) and <c>limit</c> (1–500, default 100), nothing else.</summary>
-    public static (SyncCursor Since, int Limit) ParseChangesQuery(IEnumerable<KeyValuePair<string, string?>> parameters)
+    public static (SyncCursor Since, int Limit) ParseChangesQuery(IEnumerable<KeyValuePair<string, string?>> parameters, Paging.CursorSigner cursors)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var errors = new ValidationErrors();
@@ -130,7 +130,7 @@ public static partial class SyncInput
             }
             else if (name == "since")
             {
-                if (!SyncCursor.TryDecode(value, out since))
+                if (!SyncCursor.TryDecode(value, cursors, out since))
                 {
                     errors.Add(name, "is not a cursor of this feed (use next_cursor as it was returned)");
                 }

@@ -3,6 +3,7 @@ using Emoty.Domain.Access;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Json;
+using Emoty.Domain.Paging;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ namespace Emoty.Domain.Sync;
 /// processing is idempotent, so a message sent twice costs one status check.
 /// </remarks>
 public sealed partial class SyncService(
-    SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, PatternReadCache cache,
+    SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, PatternReadCache cache, CursorSigner cursors,
     EmotySettings settings, TimeProvider time, ILogger<SyncService> logger)
 {
     /// <summary>How long a claimed batch belongs to its worker: longer than host.json's functionTimeout (5 min), so a live worker is never overtaken.</summary>
@@ -94,7 +95,7 @@ public sealed partial class SyncService(
     public async Task<SyncChangePage> ChangesAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var (since, limit) = SyncInput.ParseChangesQuery(parameters);
+        var (since, limit) = SyncInput.ParseChangesQuery(parameters, cursors);
         await feed.ExpireSharesOfAsync(user, cancellationToken);
         var rows = await feed.ReadAsync(user, since, limit + 1, cancellationToken)
             ?? throw new EmotyException(ProblemCode.CursorExpired,
@@ -115,7 +116,7 @@ public sealed partial class SyncService(
         }
 
         var changes = rows.Where((row, i) => last[row.PatternId] == i).Select(row => ToChange(row, user)).ToArray();
-        return new SyncChangePage(changes, next.Encode(), hasMore);
+        return new SyncChangePage(changes, next.Encode(cursors), hasMore);
     }
 
     /// <summary>Deletes feed events older than the retention (Sync:FeedRetentionDays); returns how many.</summary>

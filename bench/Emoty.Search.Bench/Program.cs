@@ -40,7 +40,7 @@ await using (var connection = new NpgsqlConnection(connectionString))
 }
 
 await using var database = PostgresSetup.CreateDataSource(connectionString);
-var store = new PatternSearchStore(database);
+var store = new PatternSearchStore(database, TestCursors.Signer);
 string[] shapes =
 [
     "", "sort=updated_at", "sort=like_count", "sort=view_count", "sort=name&direction=asc", "sort=difficulty_rating",
@@ -59,7 +59,7 @@ foreach (var shape in shapes)
 {
     foreach (var caller in new Guid?[] { null, SyntheticPatterns.Owner })
     {
-        var query = PatternSearchQuery.Parse(Parameters(shape));
+        var query = PatternSearchQuery.Parse(Parameters(shape), TestCursors.Signer);
         var (p50, p95, p99) = await TimeAsync(() => store.SearchAsync(query, caller, CancellationToken.None));
         // Ranking by relevance must score every match, so its cost grows with how common the words are.
         if (query.Sort == PatternSort.Relevance)
@@ -82,7 +82,7 @@ foreach (var caller in new Guid?[] { null, SyntheticPatterns.Owner })
     string? cursor = null;
     for (var page = 0; page < 50; page++)
     {
-        var query = PatternSearchQuery.Parse(Parameters("sort=like_count&limit=50" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))));
+        var query = PatternSearchQuery.Parse(Parameters("sort=like_count&limit=50" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))), TestCursors.Signer);
         var watch = Stopwatch.StartNew();
         var result = await store.SearchAsync(query, caller, CancellationToken.None);
         pageTimes.Add(watch.Elapsed.TotalMilliseconds);

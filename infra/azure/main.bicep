@@ -1,6 +1,6 @@
 // Emoty backend on Azure: Function App (Flex Consumption, .NET 10 isolated), PostgreSQL Flexible
 // Server, Azure Cache for Redis, Storage (deployment package + queues), Application Insights.
-// az deployment group create -g <rg> -f infra/azure/main.bicep -p name=<prefix> postgresAdminPassword=<secret> authSigningKey=<secret>
+// az deployment group create -g <rg> -f infra/azure/main.bicep -p name=<prefix> postgresAdminPassword=<secret> authSigningKey=<secret> cursorSigningKey=<secret>
 targetScope = 'resourceGroup'
 
 @description('Prefix of every resource name (3-12 lower-case letters and digits).')
@@ -17,6 +17,9 @@ param authSigningKey string = ''
 param authJsSecret string = ''
 param authIssuer string = ''
 param authAudience string = 'emoty-api'
+@secure()
+@description('Secret (>= 32 bytes) that signs page and sync cursors; keep it across deployments, or every client resyncs.')
+param cursorSigningKey string
 @description('Origin share links point at, e.g. https://emoty.app; empty means the origin of the request.')
 param publicBaseUrl string = ''
 @description('Origins whose browsers may call the API (the Function App\'s CORS), e.g. [ \'https://emoty.app\' ].')
@@ -159,6 +162,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__AuthJsSecret', value: authJsSecret }
         { name: 'Api__RequireVersionOnWrite', value: 'false' }
         { name: 'Api__PublicBaseUrl', value: publicBaseUrl }
+        { name: 'Api__CursorKey', value: cursorSigningKey }
         { name: 'SharesCleanupSchedule', value: '0 */15 * * * *' }
         { name: 'SyncRecoverySchedule', value: '0 */1 * * * *' }
         { name: 'HistoryPruneSchedule', value: '0 17 * * * *' }

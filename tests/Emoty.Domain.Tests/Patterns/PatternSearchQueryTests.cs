@@ -1,5 +1,6 @@
 using Emoty.Domain.Errors;
 using Emoty.Domain.Patterns;
+using Emoty.Testing;
 using static Emoty.Domain.Tests.Patterns.PatternTestSupport;
 
 namespace Emoty.Domain.Tests.Patterns;
@@ -7,7 +8,7 @@ namespace Emoty.Domain.Tests.Patterns;
 public class PatternSearchQueryTests
 {
     private static PatternSearchQuery Parse(params (string Name, string? Value)[] parameters) =>
-        PatternSearchQuery.Parse(parameters.Select(p => KeyValuePair.Create(p.Name, p.Value)));
+        PatternSearchQuery.Parse(parameters.Select(p => KeyValuePair.Create(p.Name, p.Value)), TestCursors.Signer);
 
     private static IReadOnlyDictionary<string, string[]> ErrorsOf(params (string Name, string? Value)[] parameters) =>
         ValidationErrorsOf(() => Parse(parameters));
@@ -230,7 +231,7 @@ public class PatternSearchQueryTests
     public void a_cursor_from_the_same_search_is_accepted_and_decoded()
     {
         var first = Parse(("tags", "sea"), ("sort", "name"), ("direction", "asc"), ("limit", "2"));
-        var next = SearchCursor.After(first, "Dusk", Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff")).Encode();
+        var next = SearchCursor.After(first, "Dusk", Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff")).Encode(TestCursors.Signer);
 
         var second = Parse(("tags", "sea"), ("sort", "name"), ("direction", "asc"), ("limit", "50"), ("cursor", next));
         Assert.NotNull(second.Cursor);
@@ -245,11 +246,11 @@ public class PatternSearchQueryTests
     public void a_cursor_used_with_another_search_is_a_400_on_cursor(string name, string value)
     {
         var first = Parse(("tags", "sea"), ("sort", "name"), ("direction", "asc"));
-        var next = SearchCursor.After(first, "Dusk", Guid.NewGuid()).Encode();
+        var next = SearchCursor.After(first, "Dusk", Guid.NewGuid()).Encode(TestCursors.Signer);
         var parameters = new Dictionary<string, string?> { ["tags"] = "sea", ["sort"] = "name", ["direction"] = "asc", ["cursor"] = next };
         parameters[name] = value;
 
-        var errors = ValidationErrorsOf(() => PatternSearchQuery.Parse(parameters));
+        var errors = ValidationErrorsOf(() => PatternSearchQuery.Parse(parameters, TestCursors.Signer));
         AssertError(errors, "cursor", "different search");
     }
 
@@ -263,14 +264,14 @@ public class PatternSearchQueryTests
     [Fact]
     public void cursor_and_offset_together_is_a_400()
     {
-        var next = SearchCursor.After(Parse(), DateTimeOffset.UtcNow, Guid.NewGuid()).Encode();
+        var next = SearchCursor.After(Parse(), DateTimeOffset.UtcNow, Guid.NewGuid()).Encode(TestCursors.Signer);
         AssertError(ErrorsOf(("cursor", next), ("offset", "20")), "offset", "cannot be combined with cursor");
     }
 
     [Fact]
     public void a_dictionary_of_parameters_can_be_passed_directly()
     {
-        var query = PatternSearchQuery.Parse(new Dictionary<string, string?> { ["limit"] = "5", ["is_public"] = "true" });
+        var query = PatternSearchQuery.Parse(new Dictionary<string, string?> { ["limit"] = "5", ["is_public"] = "true" }, TestCursors.Signer);
         Assert.Equal(5, query.Limit);
         Assert.True(query.IsPublic);
     }

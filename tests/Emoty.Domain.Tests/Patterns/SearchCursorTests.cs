@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Emoty.Domain.Paging;
 using Emoty.Domain.Patterns;
+using Emoty.Testing;
 
 namespace Emoty.Domain.Tests.Patterns;
 
@@ -28,9 +30,9 @@ public class SearchCursorTests
     public void a_cursor_survives_the_round_trip_with_its_typed_value(PatternSort sort, object value)
     {
         var cursor = SearchCursor.Create(sort, descending: true, value, Id, 0xDEADBEEFCAFEF00D);
-        var text = cursor.Encode();
+        var text = cursor.Encode(TestCursors.Signer);
 
-        Assert.True(SearchCursor.TryDecode(text, out var back));
+        Assert.True(SearchCursor.TryDecode(text, TestCursors.Signer, out var back));
         Assert.Equal(cursor, back);
         Assert.Equal(SearchCursor.ValueType(sort), back.LastValue.GetType());
         Assert.Equal(value, back.LastValue);
@@ -44,7 +46,7 @@ public class SearchCursorTests
     public void ascending_is_kept_too()
     {
         var cursor = SearchCursor.Create(PatternSort.Name, descending: false, "a", Id, 1);
-        Assert.True(SearchCursor.TryDecode(cursor.Encode(), out var back));
+        Assert.True(SearchCursor.TryDecode(cursor.Encode(TestCursors.Signer), TestCursors.Signer, out var back));
         Assert.False(back.Descending);
     }
 
@@ -77,8 +79,8 @@ public class SearchCursorTests
     [Fact]
     public void any_single_character_change_is_detected()
     {
-        var text = SearchCursor.Create(PatternSort.ComplexityScore, true, 4.25m, Id, 99).Encode();
-        SearchCursor.TryDecode(text, out var original);
+        var text = SearchCursor.Create(PatternSort.ComplexityScore, true, 4.25m, Id, 99).Encode(TestCursors.Signer);
+        SearchCursor.TryDecode(text, TestCursors.Signer, out var original);
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         for (var i = 0; i < text.Length; i++)
         {
@@ -86,7 +88,7 @@ public class SearchCursorTests
             {
                 var tampered = string.Concat(text.AsSpan(0, i), replacement.ToString(), text.AsSpan(i + 1));
                 // The last character may carry unused bits; a change there that decodes to the same bytes is the same cursor.
-                if (SearchCursor.TryDecode(tampered, out var decoded))
+                if (SearchCursor.TryDecode(tampered, TestCursors.Signer, out var decoded))
                 {
                     Assert.Equal(original, decoded);
                 }
@@ -105,7 +107,7 @@ public class SearchCursorTests
     [InlineData("====")]
     [InlineData("ÿÿÿÿ")]
     public void garbage_never_decodes_and_never_throws(string? text) =>
-        Assert.False(SearchCursor.TryDecode(text, out _));
+        Assert.False(SearchCursor.TryDecode(text, TestCursors.Signer, out _));
 
     [Fact]
     public void random_text_and_random_bytes_never_throw()
@@ -115,56 +117,74 @@ public class SearchCursorTests
         {
             var bytes = new byte[random.Next(0, 80)];
             random.NextBytes(bytes);
-            Assert.False(SearchCursor.TryDecode(Base64Url.EncodeToString(bytes), out _));
+            Assert.False(SearchCursor.TryDecode(Base64Url.EncodeToString(bytes), TestCursors.Signer, out _));
             var chars = new char[random.Next(0, 60)];
             for (var j = 0; j < chars.Length; j++)
             {
                 chars[j] = (char)random.Next(0, 0x3000);
             }
 
-            SearchCursor.TryDecode(new string(chars), out _);
+            SearchCursor.TryDecode(new string(chars), TestCursors.Signer, out _);
         }
     }
 
     [Fact]
     public void an_over_long_cursor_is_refused_without_decoding() =>
-        Assert.False(SearchCursor.TryDecode(new string('A', SearchCursor.MaxEncodedLength + 1), out _));
+        Assert.False(SearchCursor.TryDecode(new string('A', 20_000), TestCursors.Signer, out _));
 
-    // Well-formed checksums around contents the decoder must still refuse.
-    [Theory]
-    [InlineData(1, 99, 0, new byte[] { 0, 0 })] // unknown sort
-    [InlineData(7, 1, 0, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0 })] // unknown format version
-    [InlineData(1, 1, 2, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0 })] // unknown flag bit
-    [InlineData(1, 1, 0, new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF })] // negative ticks
-    [InlineData(1, 1, 0, new byte[] { 0, 0, 0 })] // wrong value length
-    [InlineData(1, 7, 0, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1D, 0 })] // decimal scale 29
-    [InlineData(1, 7, 0, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 })] // decimal stray flag bits
-    [InlineData(1, 0, 0, new byte[] { 0, 0, 0xC0, 0x7F })] // NaN rank
-    [InlineData(1, 5, 0, new byte[] { 0xC3, 0x28 })] // invalid UTF-8 name
-    public void intact_but_impossible_contents_are_refused(byte version, byte sort, byte flags, byte[] value)
+    [Fact]
+    public void a_cursor_sealed_with_another_key_altered_or_of_another_kind_is_refused()
     {
-        // Layout: version, sort, flags, fingerprint (8), id (16), value, check (8).
-        var bytes = new byte[27 + value.Length + 8];
-        bytes[0] = version;
-        bytes[1] = sort;
-        bytes[2] = flags;
-        value.CopyTo(bytes, 27);
-        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 8)).AsSpan(0, 8).CopyTo(bytes.AsSpan(bytes.Length - 8));
+        var cursor = SearchCursor.Create(PatternSort.LikeCount, true, 42L, Guid.NewGuid(), 7);
+        var text = cursor.Encode(TestCursors.Signer);
+        Assert.True(SearchCursor.TryDecode(text, TestCursors.Signer, out _));
 
-        Assert.False(SearchCursor.TryDecode(Base64Url.EncodeToString(bytes), out _));
+        var otherKey = CursorSigner.FromSetting("another-key-that-is-long-enough-0123456789");
+        Assert.False(SearchCursor.TryDecode(cursor.Encode(otherKey), TestCursors.Signer, out _));
+
+        var bytes = Base64Url.DecodeFromChars(text);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var altered = (byte[])bytes.Clone();
+            altered[i] ^= 0x01;
+            Assert.False(SearchCursor.TryDecode(Base64Url.EncodeToString(altered), TestCursors.Signer, out _), $"byte {i} altered");
+        }
+
+        var payload = bytes[1..^16];
+        Assert.False(SearchCursor.TryDecode(TestCursors.Signer.Seal(CursorKind.Page, payload), TestCursors.Signer, out _));
+    }
+
+    // Sealed with the right key around contents the decoder must still refuse.
+    [Theory]
+    [InlineData(99, 0, new byte[] { 0, 0 })] // unknown sort
+    [InlineData(1, 2, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0 })] // unknown flag bit
+    [InlineData(1, 0, new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF })] // negative ticks
+    [InlineData(1, 0, new byte[] { 0, 0, 0 })] // wrong value length
+    [InlineData(7, 0, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1D, 0 })] // decimal scale 29
+    [InlineData(7, 0, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 })] // decimal stray flag bits
+    [InlineData(0, 0, new byte[] { 0, 0, 0xC0, 0x7F })] // NaN rank
+    [InlineData(5, 0, new byte[] { 0xC3, 0x28 })] // invalid UTF-8 name
+    [InlineData(5, 0, new byte[] { 0x61, 0x00, 0x62 })] // a name holding NUL
+    public void intact_but_impossible_contents_are_refused(byte sort, byte flags, byte[] value)
+    {
+        // Payload: sort, flags, fingerprint (8), id (16), value.
+        var bytes = new byte[26 + value.Length];
+        bytes[0] = sort;
+        bytes[1] = flags;
+        value.CopyTo(bytes, 26);
+
+        Assert.False(SearchCursor.TryDecode(TestCursors.Signer.Seal(CursorKind.Search, bytes), TestCursors.Signer, out _));
     }
 
     [Fact]
     public void the_test_layout_matches_the_real_encoding()
     {
         // Guards the test above: the same construction with valid contents decodes.
-        var bytes = new byte[27 + 8 + 8];
-        bytes[0] = 1;
-        bytes[1] = (byte)PatternSort.LikeCount;
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(27), 42);
-        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 8)).AsSpan(0, 8).CopyTo(bytes.AsSpan(bytes.Length - 8));
+        var bytes = new byte[26 + 8];
+        bytes[0] = (byte)PatternSort.LikeCount;
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(26), 42);
 
-        Assert.True(SearchCursor.TryDecode(Base64Url.EncodeToString(bytes), out var cursor));
+        Assert.True(SearchCursor.TryDecode(TestCursors.Signer.Seal(CursorKind.Search, bytes), TestCursors.Signer, out var cursor));
         Assert.Equal(42L, cursor.LastValue);
     }
 

@@ -61,7 +61,7 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
             .Select(p => new KeyValuePair<string, string?>(p[0], Uri.UnescapeDataString(p[1])))
             .Append(new("include", "total,facets"))
 ;
-        var query = PatternSearchQuery.Parse(parameters);
+        var query = PatternSearchQuery.Parse(parameters, TestCursors.Signer);
         if (query.Offset is null)
         {
             // Continue from a cursor too: the keyset predicate must be served by the same index.

@@ -38,6 +38,7 @@ public sealed class SyncDatabase : IAsyncLifetime
             PostgresConnectionString = ConnectionString,
             RedisConnectionString = await TestServices.RedisAsync(),
             StorageConnectionString = _storage,
+            CursorKey = "emoty-tests-cursor-key-not-a-secret-0123456789",
             Queues = new Queues.QueueNames("usage-" + Guid.NewGuid().ToString("N")[..12], "sync-" + Guid.NewGuid().ToString("N")[..12]),
         };
         var queues = QueueService(_storage);
@@ -67,6 +68,7 @@ public sealed class SyncDatabase : IAsyncLifetime
             ["UsageEventsQueue"] = Settings.Queues.UsageEvents,
             ["SyncBatchesQueue"] = Settings.Queues.SyncBatches,
             ["Cache:KeyPrefix"] = $"emoty-test-{Guid.NewGuid():N}:",
+            ["Api:CursorKey"] = Settings.CursorKey,
         }).Build();
         var services = new ServiceCollection().AddLogging().AddEmotyDomain(configuration);
         services.AddSingleton(DataSource);

@@ -1,4 +1,5 @@
 using Emoty.Domain.Sync;
+using Emoty.Testing;
 using static Emoty.Domain.Tests.Patterns.PatternTestSupport;
 
 namespace Emoty.Domain.Tests.Sync;
@@ -99,7 +100,7 @@ public class SyncInputTests
     [InlineData("cursor", "x")]
     public void bad_changes_parameters_are_400_at_their_name(string name, string value)
     {
-        var errors = ValidationErrorsOf(() => SyncInput.ParseChangesQuery([new(name, value)]));
+        var errors = ValidationErrorsOf(() => SyncInput.ParseChangesQuery([new(name, value)], TestCursors.Signer));
         Assert.True(errors.ContainsKey(name));
     }
 
@@ -107,11 +108,12 @@ public class SyncInputTests
     public void a_cursor_survives_its_round_trip_and_a_tampered_one_is_refused()
     {
         var cursor = new SyncCursor(987_654_321UL, 42);
-        var text = cursor.Encode();
+        var text = cursor.Encode(TestCursors.Signer);
 
-        Assert.Equal((cursor, 100), SyncInput.ParseChangesQuery([new("since", text)]));
-        Assert.Equal((SyncCursor.Start, 7), SyncInput.ParseChangesQuery([new("limit", "7")]));
+        Assert.Equal((cursor, 100), SyncInput.ParseChangesQuery([new("since", text)], TestCursors.Signer));
+        Assert.Equal((SyncCursor.Start, 7), SyncInput.ParseChangesQuery([new("limit", "7")], TestCursors.Signer));
         var tampered = text[..5] + (text[5] == 'A' ? 'B' : 'A') + text[6..];
-        Assert.False(SyncCursor.TryDecode(tampered, out _));
+        Assert.False(SyncCursor.TryDecode(tampered, TestCursors.Signer, out _));
+        Assert.False(SyncCursor.TryDecode(cursor.Encode(Paging.CursorSigner.FromSetting("another-key-that-is-long-enough-0123456789")), TestCursors.Signer, out _));
     }
 }
