@@ -16,8 +16,18 @@ public sealed record EmotySettings
     /// <summary>Api:RequireVersionOnWrite: writes without If-Match or a body version are 428.</summary>
     public bool RequireVersionOnWrite { get; init; }
 
-    /// <summary>Api:PublicBaseUrl: the origin share links point at; by default the origin the request came to.</summary>
+    /// <summary>
+    /// Api:PublicBaseUrl: the origin share links point at. Required outside Development; there, by
+    /// default, the origin the request came to (a request's Host is the client's to write).
+    /// </summary>
     public string? PublicBaseUrl { get; init; }
+
+    /// <summary>
+    /// Api:TrustForwardedFor (true): the app sits behind a front end that appends the client's
+    /// address to X-Forwarded-For (Azure's does, and so does the local host); only that last entry
+    /// is read. False: the header is ignored and anonymous visitors are not told apart.
+    /// </summary>
+    public bool TrustForwardedFor { get; init; } = true;
 
     /// <summary>Api:CursorKey: the secret that signs page cursors (UTF-8, at least 32 bytes); every instance needs the same.</summary>
     public required string CursorKey { get; init; }
@@ -35,7 +45,8 @@ public sealed record EmotySettings
         RedisConnectionString = configuration.GetConnectionString("Redis") ?? "127.0.0.1:63799",
         StorageConnectionString = configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
         RequireVersionOnWrite = bool.TryParse(configuration["Api:RequireVersionOnWrite"], out var require) && require,
-        PublicBaseUrl = string.IsNullOrWhiteSpace(configuration["Api:PublicBaseUrl"]) ? null : configuration["Api:PublicBaseUrl"],
+        PublicBaseUrl = PublicBaseUrlFrom(configuration),
+        TrustForwardedFor = !bool.TryParse(configuration["Api:TrustForwardedFor"], out var trust) || trust,
         CursorKey = configuration["Api:CursorKey"] is { Length: > 0 } key && System.Text.Encoding.UTF8.GetByteCount(key) >= Paging.CursorSigner.MinKeyBytes
             ? key
             : throw new InvalidOperationException($"Setting Api:CursorKey (Api__CursorKey) is required: a secret of at least {Paging.CursorSigner.MinKeyBytes} bytes that signs page cursors, the same on every instance."),
@@ -44,6 +55,22 @@ public sealed record EmotySettings
             configuration[QueueNames.UsageEventsSetting] ?? QueueNames.Default.UsageEvents,
             configuration[QueueNames.SyncBatchesSetting] ?? QueueNames.Default.SyncBatches),
     };
+
+    private static string? PublicBaseUrlFrom(IConfiguration configuration)
+    {
+        var value = configuration["Api:PublicBaseUrl"];
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+                ? value.TrimEnd('/')
+                : throw new InvalidOperationException("Setting Api:PublicBaseUrl (Api__PublicBaseUrl) must be an absolute http(s) origin, such as https://emoty.app.");
+        }
+
+        var environment = configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"] ?? "Production";
+        return environment.Equals("Development", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : throw new InvalidOperationException("Setting Api:PublicBaseUrl (Api__PublicBaseUrl) is required outside Development: share links must not point wherever a request's Host header says.");
+    }
 
     private static int? PositiveInt(IConfiguration configuration, string key) =>
         configuration[key] is not { Length: > 0 } text ? null

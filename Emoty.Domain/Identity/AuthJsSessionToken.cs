@@ -66,7 +66,7 @@ public sealed class AuthJsSessionToken
                 }
             }
         }
-        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or CryptographicException)
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or CryptographicException or InvalidOperationException)
         {
             return null;
         }

@@ -93,29 +93,47 @@ public sealed class TokenValidator
             });
         }
 
-        var claims = (JsonWebToken)result.SecurityToken;
-        return ToCaller(
-            claims.TryGetPayloadValue<string>("sub", out var sub) ? sub : null,
-            claims.TryGetPayloadValue<string>("email", out var email) ? email : null,
-            claims.TryGetPayloadValue<string>("name", out var name) ? name : null);
+        var jwt = (JsonWebToken)result.SecurityToken;
+        // RFC 7515 §4.1.11: a crit header names extensions the recipient must understand; we understand none.
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            throw Unauthorized("The token has critical header parameters this API does not understand.");
+        }
+
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+        var claims = payload.RootElement;
+        if (!IsNumericDate(claims, "exp", required: true) || !IsNumericDate(claims, "nbf", required: false))
+        {
+            throw Unauthorized("The token's exp and nbf must be numeric dates.");
+        }
+
+        return ToCaller(String(claims, "sub"), String(claims, "email"), String(claims, "name"));
     }
+
+    /// <summary>A JSON number of seconds since the epoch that a date can hold (RFC 7519 NumericDate).</summary>
+    private static bool IsNumericDate(JsonElement claims, string name, bool required) =>
+        !claims.TryGetProperty(name, out var value) ? !required
+        : value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds is >= MinUnixSeconds and <= MaxUnixSeconds;
+
+    private const double MinUnixSeconds = -62_135_596_800;
+    private const double MaxUnixSeconds = 253_402_300_799;
 
     private Caller ValidateAuthJs(string token)
     {
-        if (_authJs?.TryDecrypt(token) is not { } claims)
+        // Decrypting proves who made the token, not that its claims have a sane shape.
+        if (_authJs?.TryDecrypt(token) is not { ValueKind: JsonValueKind.Object } claims
+            || !IsNumericDate(claims, "exp", required: true) || !IsNumericDate(claims, "nbf", required: false))
         {
             throw Unauthorized("The session token is not valid.");
         }
 
-        var now = _time.GetUtcNow();
-        if (!claims.TryGetProperty("exp", out var exp) || exp.ValueKind != JsonValueKind.Number
-            || DateTimeOffset.FromUnixTimeSeconds(exp.GetInt64()) + ClockSkew < now)
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        if (claims.GetProperty("exp").GetDouble() + ClockSkew.TotalSeconds < now)
         {
             throw Unauthorized("The session token has expired.");
         }
 
-        if (claims.TryGetProperty("nbf", out var nbf) && nbf.ValueKind == JsonValueKind.Number
-            && DateTimeOffset.FromUnixTimeSeconds(nbf.GetInt64()) - ClockSkew > now)
+        if (claims.TryGetProperty("nbf", out var nbf) && nbf.GetDouble() - ClockSkew.TotalSeconds > now)
         {
             throw Unauthorized("The session token is not valid yet.");
         }
@@ -126,13 +144,21 @@ public sealed class TokenValidator
     private static string? String(JsonElement claims, string name) =>
         claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>
+    /// The caller of a valid token. <c>sub</c> is the user id as the web app writes it: a UUID in its
+    /// 36-character form. An email or name the users table would refuse is dropped, not stored: a
+    /// profile detail must never lock the user out.
+    /// </summary>
     private static Caller ToCaller(string? sub, string? email, string? name) =>
-        Guid.TryParse(sub, out var userId) && userId != Guid.Empty
-            ? new Caller(userId, Trim(email, 320), Trim(name, 200))
+        sub is { Length: 36 } && Guid.TryParseExact(sub, "D", out var userId) && userId != Guid.Empty
+            ? new Caller(userId, Profile(email, 3, 320), Profile(name, 1, 200))
             : throw Unauthorized("The token's subject (sub) must be a user id (UUID).");
 
-    private static string? Trim(string? value, int max) =>
-        string.IsNullOrWhiteSpace(value) ? null : value.Trim() is { } t && t.Length > max ? t[..max] : value.Trim();
+    private static string? Profile(string? value, int min, int max) =>
+        // The table counts code points; a string of no more UTF-16 units than that cannot have more.
+        value?.Trim() is { Length: > 0 } text && text.Length <= max && Patterns.PatternRules.TextError(text, min, max, multiline: false) is null
+            ? text
+            : null;
 
     private static EmotyException Unauthorized(string detail) => new(ProblemCode.Unauthorized, detail);
 

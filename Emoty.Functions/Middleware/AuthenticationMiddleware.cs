@@ -10,7 +10,7 @@ namespace Emoty.Functions.Middleware;
 /// Reads <c>Authorization: Bearer …</c> on HTTP triggers. No header: anonymous. A header that does not
 /// validate: 401 (never silently anonymous). A valid token makes sure the user's row exists.
 /// </summary>
-internal sealed class AuthenticationMiddleware(TokenValidator tokens, UserService users) : IFunctionsWorkerMiddleware
+internal sealed class AuthenticationMiddleware(TokenValidator tokens, UserService users, Domain.EmotySettings settings) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
@@ -30,9 +30,11 @@ internal sealed class AuthenticationMiddleware(TokenValidator tokens, UserServic
     {
         if (!request.Headers.TryGetValues("Authorization", out var values))
         {
-            // The last X-Forwarded-For entry is the one Azure's front end appended (earlier ones are the
+            // The last X-Forwarded-For entry is the one the front end appended (earlier ones are the
             // client's to write); it only tells visitors apart in analytics.
-            var forwarded = request.Headers.TryGetValues("X-Forwarded-For", out var addresses) ? string.Join(',', addresses).Split(',')[^1] : null;
+            var forwarded = settings.TrustForwardedFor && request.Headers.TryGetValues("X-Forwarded-For", out var addresses)
+                ? string.Join(',', addresses).Split(',')[^1]
+                : null;
             return Caller.AnonymousFrom(forwarded);
         }
 

@@ -20,8 +20,8 @@ param authAudience string = 'emoty-api'
 @secure()
 @description('Secret (>= 32 bytes) that signs page and sync cursors; keep it across deployments, or every client resyncs.')
 param cursorSigningKey string
-@description('Origin share links point at, e.g. https://emoty.app; empty means the origin of the request.')
-param publicBaseUrl string = ''
+@description('Origin share links point at, e.g. https://emoty.app (required: a request\'s Host header is never trusted outside Development).')
+param publicBaseUrl string
 @description('Origins whose browsers may call the API (the Function App\'s CORS), e.g. [ \'https://emoty.app\' ].')
 param corsAllowedOrigins array = []
 @description('Whether those origins may send credentials (cookies); bearer tokens need no credentials mode.')

@@ -161,6 +161,60 @@ public sealed class AuthenticationTests(EmotyApp app)
         await AssertUnauthorizedAsync(await GetMeAsync(foreign));
     }
 
+    [Fact]
+    public async Task a_token_with_a_critical_header_or_dates_that_are_not_numbers_is_401()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var user = Guid.NewGuid();
+        string Claims(string exp, string nbf = "") => $$"""{"sub":"{{user}}","iss":"{{app.Settings["Auth__Issuer"]}}","aud":"{{app.Settings["Auth__Audience"]}}","exp":{{exp}}{{nbf}}}""";
+
+        Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(Signed(Claims($"{now + 600}")))).StatusCode);
+        await AssertUnauthorizedAsync(await GetMeAsync(Signed(Claims($"{now + 600}"), new Dictionary<string, object> { ["crit"] = new[] { "exp" } })));
+        await AssertUnauthorizedAsync(await GetMeAsync(Signed(Claims($"\"{now + 600}\""))));
+        await AssertUnauthorizedAsync(await GetMeAsync(Signed(Claims($"{now + 600}", $",\"nbf\":\"{now - 60}\""))));
+        await AssertUnauthorizedAsync(await GetMeAsync(Signed(Claims("1e300"))));
+    }
+
+    [Theory]
+    [InlineData("{0:B}")]
+    [InlineData("{0:N}")]
+    [InlineData(" {0:D}")]
+    public async Task a_subject_that_is_not_a_uuid_in_its_36_character_form_is_401(string format) =>
+        await AssertUnauthorizedAsync(await GetMeAsync(app.Tokens.ForSubject(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Guid.NewGuid()))));
+
+    [Fact]
+    public async Task an_email_or_name_the_users_table_would_refuse_is_dropped_and_the_user_gets_in()
+    {
+        var user = Guid.NewGuid();
+        using var response = await GetMeAsync(app.Tokens.For(user, email: "a@", name: "Nul\0l"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(JsonValueKind.Null, me.RootElement.GetProperty("email").ValueKind);
+        Assert.Equal(JsonValueKind.Null, me.RootElement.GetProperty("full_name").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"a string\"")]
+    [InlineData("""{"sub":"00000000-0000-4000-8000-000000000001","exp":1e20}""")]
+    [InlineData("""{"sub":"00000000-0000-4000-8000-000000000001","exp":"tomorrow"}""")]
+    [InlineData("""{"sub":["00000000-0000-4000-8000-000000000001"],"exp":4102444800}""")]
+    public async Task an_authjs_session_token_with_odd_claims_is_401_not_500(string claims)
+    {
+        var key = AuthJsSessionToken.Derive(Encoding.UTF8.GetBytes(app.Settings["Auth__AuthJsSecret"]), "authjs.session-token", 32);
+        await AssertUnauthorizedAsync(await GetMeAsync(EncryptGcm(key, claims)));
+    }
+
+    /// <summary>An HS256 token with the sample key over exactly these claims (and header parameters).</summary>
+    private string Signed(string claims, Dictionary<string, object>? header = null)
+    {
+        var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(app.Settings["Auth__SigningKey"])), SecurityAlgorithms.HmacSha256);
+        return header is null
+            ? new JsonWebTokenHandler().CreateToken(claims, credentials)
+            : new JsonWebTokenHandler().CreateToken(claims, credentials, header);
+    }
+
     /// <summary>An Auth.js session token made with Microsoft.IdentityModel's JWE writer (an independent implementation).</summary>
     private static string AuthJsToken(string secret, string cookieName, string enc, Guid user, DateTimeOffset expires)
     {

@@ -69,6 +69,7 @@ public sealed class SyncDatabase : IAsyncLifetime
             ["SyncBatchesQueue"] = Settings.Queues.SyncBatches,
             ["Cache:KeyPrefix"] = $"emoty-test-{Guid.NewGuid():N}:",
             ["Api:CursorKey"] = Settings.CursorKey,
+            ["Api:PublicBaseUrl"] = "http://localhost:7071",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddEmotyDomain(configuration);
         services.AddSingleton(DataSource);

@@ -11,6 +11,16 @@ public sealed class Tokens(string signingKey, string issuer, string audience)
     private readonly JsonWebTokenHandler _handler = new();
     private readonly SymmetricSecurityKey _key = new(Encoding.UTF8.GetBytes(signingKey));
 
+    /// <summary>A valid token whose sub is exactly <paramref name="subject"/>, whatever it says.</summary>
+    public string ForSubject(string subject) => _handler.CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = issuer,
+        Audience = audience,
+        Claims = new Dictionary<string, object> { ["sub"] = subject },
+        Expires = DateTime.UtcNow.AddHours(1),
+        SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+    });
+
     public string For(Guid userId, string? email = null, string? name = null, DateTime? expires = null, DateTime? notBefore = null,
         string? issuerOverride = null, string? audienceOverride = null, SigningCredentials? credentials = null)
     {

@@ -37,6 +37,13 @@ internal static partial class HttpInvocation
             http.NullableHeaders[name] = new NullableString { Value = value.ToString() };
         }
 
+        // As the platform's front end does: the connection's address goes last, where a client cannot write.
+        if (context.Connection.RemoteIpAddress is { } remote)
+        {
+            var forwarded = request.Headers["X-Forwarded-For"].ToString();
+            http.NullableHeaders["X-Forwarded-For"] = new NullableString { Value = forwarded.Length == 0 ? remote.ToString() : $"{forwarded}, {remote}" };
+        }
+
         foreach (var (name, value) in request.Query)
         {
             http.NullableQuery[name] = new NullableString { Value = value.ToString() };
