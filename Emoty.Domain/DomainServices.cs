@@ -68,6 +68,9 @@ public static class DomainServices
         services.AddSingleton<SyncService>();
 
         services.AddSingleton<HealthService>();
+
+        services.AddSingleton(Limits.RateLimitSettings.From(configuration));
+        services.AddSingleton<Limits.RateLimits>();
         return services;
     }
 

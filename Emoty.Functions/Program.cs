@@ -7,5 +7,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.UseMiddleware<ExposeHeadersMiddleware>();
 builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<AuthenticationMiddleware>();
+builder.UseMiddleware<RateLimitMiddleware>();
 builder.Services.AddEmotyDomain(builder.Configuration);
 builder.Build().Run();

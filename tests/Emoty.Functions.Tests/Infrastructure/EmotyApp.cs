@@ -42,6 +42,11 @@ public sealed class EmotyApp : IAsyncLifetime
         settings["UsageEventsQueue"] = $"usage-events-{queueSuffix}";
         settings["SyncBatchesQueue"] = $"sync-batches-{queueSuffix}";
         settings["Cache__KeyPrefix"] = $"emoty-test-{queueSuffix}:";
+        // The suite is one client hammering one address; the limits themselves are tested with tight ones (RateLimitTests).
+        foreach (var budget in new[] { "ReadsPerMinute", "WritesPerMinute", "EventsPerMinute", "SyncPerMinute", "FailedSignInsPerFiveMinutes" })
+        {
+            settings[$"RateLimits__{budget}"] = "1000000";
+        }
         if (OverrideSettings is not null)
         {
             foreach (var (key, value) in await OverrideSettings())
