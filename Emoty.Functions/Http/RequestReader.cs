@@ -43,9 +43,10 @@ internal static class RequestReader
             buffer.Write(chunk, 0, read);
         }
 
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
+            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -53,6 +54,95 @@ internal static class RequestReader
             throw new EmotyException(ProblemCode.ValidationFailed, "The body is not valid JSON.",
                 new Dictionary<string, string[]> { ["$"] = [$"is not valid JSON{where}"] });
         }
+
+        if (BadText(document.RootElement, "") is { } path)
+        {
+            document.Dispose();
+            throw new EmotyException(ProblemCode.ValidationFailed, "The body holds text that is not valid.",
+                new Dictionary<string, string[]> { [path.Length == 0 ? "$" : path] = ["is not valid text (invalid UTF-8, a lone surrogate or NUL)"] });
+        }
+
+        return document;
+    }
+
+    /// <summary>
+    /// The path of the first string or property name that .NET cannot read as text or PostgreSQL
+    /// cannot store (invalid UTF-8, an unpaired surrogate escape, NUL); null when all of it is
+    /// text. Checked once here, so that no parser after this meets such text and fails with a 500.
+    /// </summary>
+    private static string? BadText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsText(element) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (BadText(item, $"{path}[{index++}]") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path;
+                    }
+
+                    var child = path.Length == 0 ? name : $"{path}.{name}";
+                    if (!IsWellFormed(name))
+                    {
+                        return path;
+                    }
+
+                    if (BadText(property.Value, child) is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+
+        static bool IsText(JsonElement value)
+        {
+            try
+            {
+                return IsWellFormed(value.GetString()!);
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>No NUL and no unpaired surrogate (an escaped "\ud800" unescapes to one without complaint).</summary>
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0' || char.IsLowSurrogate(c) || (char.IsHighSurrogate(c) && (++i >= text.Length || !char.IsLowSurrogate(text[i]))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The body as JSON when there is one; null for an empty body (routes whose body is optional).</summary>
