@@ -5,7 +5,7 @@ public sealed record EventTotals(long Views, long Likes, long Shares, long Copie
 
 public sealed record DailyUsage(DateOnly Date, long Views, long Likes, long Shares, long Copies, long Downloads, long Edits, long UniqueUsers);
 
-/// <summary>GET /api/patterns/{id}/analytics. Totals come from the materialized view (as of <see cref="RefreshedAt"/>); daily from the live rollups.</summary>
+/// <summary>GET /api/patterns/{id}/analytics. Totals from the running totals and daily from the live rollups, both as of <see cref="RefreshedAt"/> (now).</summary>
 public sealed record PatternAnalytics(
     Guid PatternId, EventTotals Totals, long UniqueUsers, long CollectionCount, DateTime? LastEventAt,
     IReadOnlyList<DailyUsage> Daily, DateTime? RefreshedAt);

@@ -40,17 +40,17 @@ public sealed class AnalyticsService(
         await patternCache.InvalidateAsync(moved);
     }
 
-    /// <summary>The refresh timer: figures of the materialized view, then the platform figures built on them.</summary>
+    /// <summary>The refresh timer: the creators' figures of the materialized view, then the platform figures.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         if (await store.RefreshAsync(cancellationToken))
         {
             await invalidation.InvalidateAsync([CacheKeys.PlatformAnalytics]);
-            logger.LogInformation("Refreshed pattern_analytics");
+            logger.LogInformation("Refreshed user_analytics");
         }
         else
         {
-            logger.LogInformation("pattern_analytics is being refreshed by another instance; skipped");
+            logger.LogInformation("user_analytics is being refreshed by another instance; skipped");
         }
     }
 

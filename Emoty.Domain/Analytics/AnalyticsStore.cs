@@ -154,7 +154,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition("""
-                REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics;
+                REFRESH MATERIALIZED VIEW CONCURRENTLY user_analytics;
                 UPDATE analytics_refresh SET refreshed_at = now();
                 """, transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
@@ -186,11 +186,16 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
     public async Task<PatternAnalytics> ForPatternAsync(Guid patternId, DateOnly today, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT views, likes, shares, copies, downloads, edits, unique_users, collection_count, last_event_at
-            FROM pattern_analytics WHERE pattern_id = @patternId;
+            SELECT coalesce(t.views, 0) AS views, coalesce(t.likes, 0) AS likes, coalesce(t.shares, 0) AS shares,
+                   coalesce(t.copies, 0) AS copies, coalesce(t.downloads, 0) AS downloads, coalesce(t.edits, 0) AS edits,
+                   coalesce(t.unique_users, 0) AS unique_users,
+                   (SELECT count(*) FROM pattern_collection_items i WHERE i.pattern_id = @patternId) AS collection_count,
+                   t.last_event_at
+            FROM (SELECT 1) AS one LEFT JOIN pattern_usage_totals t ON t.pattern_id = @patternId;
             SELECT day, views::bigint, likes::bigint, shares::bigint, copies::bigint, downloads::bigint, edits::bigint, unique_users::bigint
             FROM pattern_usage_stats WHERE pattern_id = @patternId AND day > @today::date - 30 AND day <= @today::date ORDER BY day;
-            SELECT refreshed_at FROM analytics_refresh;
+            -- Running totals: computed as of this statement.
+            SELECT now();
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
@@ -220,16 +225,25 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
                    coalesce(sum(a.shares), 0)::bigint AS shares, coalesce(sum(a.copies), 0)::bigint AS copies,
                    coalesce(sum(a.downloads), 0)::bigint AS downloads, coalesce(sum(a.edits), 0)::bigint AS edits,
                    coalesce(sum(a.unique_users), 0)::bigint AS unique_users
-            FROM pattern_analytics a WHERE a.user_id = @userId;
+            FROM user_analytics a WHERE a.user_id = @userId;
 
+            -- One pass over the user's patterns and their rollups, grouped by month (a subquery per month
+            -- read a prolific creator's rollups twelve times: 1.4 s for 10,000 patterns).
             WITH months AS (
                 SELECT generate_series(date_trunc('month', @today::date) - interval '11 months', date_trunc('month', @today::date), interval '1 month') AS month
+            ), created AS (
+                SELECT date_trunc('month', p.created_at) AS month, count(*) AS patterns FROM patterns p
+                WHERE p.user_id = @userId AND p.created_at >= date_trunc('month', @today::date) - interval '11 months'
+                GROUP BY 1
+            ), viewed AS (
+                SELECT date_trunc('month', s.day) AS month, sum(s.views)::bigint AS views
+                FROM patterns p JOIN pattern_usage_stats s ON s.pattern_id = p.id AND s.day >= date_trunc('month', @today::date) - interval '11 months'
+                WHERE p.user_id = @userId
+                GROUP BY 1
             )
-            SELECT m.month,
-                   (SELECT count(*) FROM patterns p WHERE p.user_id = @userId AND p.created_at >= m.month AND p.created_at < m.month + interval '1 month') AS patterns_created,
-                   (SELECT coalesce(sum(s.views), 0)::bigint FROM pattern_usage_stats s JOIN patterns p ON p.id = s.pattern_id
-                    WHERE p.user_id = @userId AND s.day >= m.month AND s.day < m.month + interval '1 month') AS views
-            FROM months m ORDER BY m.month;
+            SELECT m.month, coalesce(c.patterns, 0) AS patterns_created, coalesce(v.views, 0) AS views
+            FROM months m LEFT JOIN created c ON c.month = m.month LEFT JOIN viewed v ON v.month = m.month
+            ORDER BY m.month;
 
             SELECT t.tag, count(*) AS count FROM patterns p, unnest(p.tags) AS t(tag)
             WHERE p.user_id = @userId AND p.deleted_at IS NULL

@@ -31,6 +31,9 @@ public sealed record FeedRow
 /// page, so that the page's snapshot sees everything the horizon let through. Only writers count:
 /// a long transaction that writes no feed row (an analytics refresh, an export) holds nothing back.
 /// </remarks>
+/// <summary>A page of the feed, and the position through which its history had been pruned when it was read.</summary>
+public sealed record FeedPage(List<FeedRow> Rows, SyncCursor PrunedThrough);
+
 public sealed class SyncFeedStore(NpgsqlDataSource database)
 {
     /// <summary>
@@ -73,10 +76,11 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
         new { caller, xid = after.Xid.ToString(System.Globalization.CultureInfo.InvariantCulture), seq = after.Seq, take, horizon };
 
     /// <summary>
-    /// Up to <paramref name="take"/> changes after <paramref name="after"/>, oldest first; null when
-    /// events after the cursor have been pruned (the client must start again without one).
+    /// Up to <paramref name="take"/> changes after <paramref name="after"/>, oldest first, and how far
+    /// history has been pruned; null when events the cursor still needs have been pruned (the client
+    /// must start again without one).
     /// </summary>
-    public async Task<List<FeedRow>?> ReadAsync(Guid caller, SyncCursor after, int take, CancellationToken cancellationToken)
+    public async Task<FeedPage?> ReadAsync(Guid caller, SyncCursor after, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var horizon = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
@@ -86,7 +90,7 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
         var rows = results.Read<FeedRow, PatternResource?, FeedRow>((row, pattern) => row with { Pattern = pattern }, splitOn: "id").AsList();
         var (prunedXid, prunedSeq) = await results.ReadSingleAsync<(string, long)>();
         var pruned = new SyncCursor(ulong.Parse(prunedXid, System.Globalization.CultureInfo.InvariantCulture), prunedSeq);
-        return after != SyncCursor.Start && after.CompareTo(pruned) < 0 ? null : rows;
+        return after.IsExpiredBy(pruned) ? null : new FeedPage(rows, pruned);
     }
 
     /// <summary>

@@ -97,16 +97,17 @@ public sealed partial class SyncService(
         var user = caller.RequireUserId();
         var (since, limit) = SyncInput.ParseChangesQuery(parameters, cursors);
         await feed.ExpireSharesOfAsync(user, cancellationToken);
-        var rows = await feed.ReadAsync(user, since, limit + 1, cancellationToken)
+        var page = await feed.ReadAsync(user, since, limit + 1, cancellationToken)
             ?? throw new EmotyException(ProblemCode.CursorExpired,
                 $"Changes after this cursor are no longer kept (the feed keeps {settings.FeedRetention.TotalDays:0} days); sync again without a cursor.");
+        var rows = page.Rows;
         var hasMore = rows.Count > limit;
         if (hasMore)
         {
             rows.RemoveRange(limit, rows.Count - limit);
         }
 
-        var next = rows.Count > 0 ? rows[^1].Cursor : since;
+        var next = (rows.Count > 0 ? rows[^1].Cursor : since).IssuedAt(page.PrunedThrough);
         // A pattern can stand at several positions of a page (a share event and its own change); each
         // would carry the same current state, so only its last position is kept.
         var last = new Dictionary<Guid, int>();

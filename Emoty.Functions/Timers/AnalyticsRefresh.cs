@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Emoty.Functions.Timers;
 
-/// <summary>Refreshes the pattern_analytics materialized view (CONCURRENTLY). Schedule: the AnalyticsRefreshSchedule setting.</summary>
+/// <summary>Refreshes the user_analytics materialized view (CONCURRENTLY). Schedule: the AnalyticsRefreshSchedule setting.</summary>
 public sealed class AnalyticsRefresh(AnalyticsService analytics)
 {
     [Function(nameof(AnalyticsRefresh))]

@@ -26,7 +26,7 @@ public sealed class AnalyticsTests(EmotyApp app)
     private async Task RefreshViewAsync()
     {
         await using var db = new NpgsqlConnection(app.DatabaseConnectionString);
-        await db.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics");
+        await db.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY user_analytics");
     }
 
     private async Task<Guid> PublicPatternAsync(Guid owner, string name = "Counted") =>
@@ -320,20 +320,22 @@ public sealed class AnalyticsOwnAppTests() : OwnAppTests(new() { ["AnalyticsRefr
     }
 
     [Fact]
-    public async Task the_timer_refreshes_pattern_analytics_repeatedly()
+    public async Task the_timer_refreshes_the_creators_figures_repeatedly()
     {
         var owner = Guid.NewGuid();
         var pattern = (await App.CreatePatternAsync(owner, new { name = "Timed", sequence = new[] { "⏱️" }, is_public = true })).Id();
         Assert.Equal(HttpStatusCode.Accepted, (await App.SendAsync(HttpMethod.Post, "api/events", Guid.NewGuid(),
             new { events = new[] { new { pattern_id = pattern, type = "download" } } })).Status);
         await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
-        await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pattern_analytics WHERE pattern_id = @pattern)", new { pattern }),
-            "the counted pattern never appeared in pattern_analytics");
+        await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<long?>("SELECT downloads FROM user_analytics WHERE user_id = @owner", new { owner }) == 1,
+            "the creator's download never reached user_analytics");
         var first = await db.ExecuteScalarAsync<DateTime>("SELECT refreshed_at FROM analytics_refresh");
         await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<DateTime>("SELECT refreshed_at FROM analytics_refresh") > first,
-            "pattern_analytics was not refreshed again");
+            "user_analytics was not refreshed again");
+        var (_, mine, _) = await App.SendAsync(HttpMethod.Get, "api/me/analytics", owner);
+        Assert.Equal(1, mine.GetProperty("totals").GetProperty("downloads").GetInt64());
+        Assert.True(mine.GetProperty("refreshed_at").GetDateTime() >= first);
         var (_, figures, _) = await App.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}/analytics", owner);
         Assert.Equal(1, figures.GetProperty("totals").GetProperty("downloads").GetInt64());
-        Assert.True(figures.GetProperty("refreshed_at").GetDateTime() >= first);
     }
 }

@@ -109,7 +109,7 @@ public static class RealisticData
         progress?.Report(new SeedProgress("analyze", 0, 1));
         await connection.ExecuteAsync(new CommandDefinition("""
             SELECT setval('pattern_change_seq', @last);
-            REFRESH MATERIALIZED VIEW pattern_analytics;
+            REFRESH MATERIALIZED VIEW user_analytics;
             UPDATE analytics_refresh SET refreshed_at = now();
             ANALYZE;
             """, new { last = patterns + plan.FeedEvents.LongLength }, commandTimeout: 0, cancellationToken: cancellationToken));

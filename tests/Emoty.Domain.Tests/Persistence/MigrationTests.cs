@@ -97,7 +97,7 @@ public sealed class MigrationTests
         Assert.All(gin.Concat(keyset), name => Assert.Contains("WHERE", indexes[name]));
         Assert.All(gin.Concat(keyset), name => Assert.Contains("deleted_at IS NULL", indexes[name]));
         Assert.All(keyset, name => Assert.EndsWith(", id) WHERE " + indexes[name].Split(" WHERE ")[1], indexes[name]));
-        Assert.Contains("pattern_analytics_pattern_key", indexes.Keys);
+        Assert.Contains("user_analytics_user_key", indexes.Keys);
         Assert.Contains("pattern_shares_recipient_idx", indexes.Keys);
         Assert.Contains("pattern_collection_items_order_idx", indexes.Keys);
         Assert.Contains("patterns_change_idx", indexes.Keys);
@@ -172,29 +172,35 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public async Task pattern_analytics_reads_the_running_totals_and_keeps_unchanged_rows_across_refreshes()
+    public async Task user_analytics_adds_up_the_running_totals_of_live_patterns_and_keeps_unchanged_rows_across_refreshes()
     {
         await using var connection = await OpenAsync(await TestServices.CreateDatabaseAsync("mview"));
         var user = Guid.NewGuid();
-        await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user)", new { user });
-        var pattern = await connection.ExecuteScalarAsync<Guid>(
-            "INSERT INTO patterns (user_id, name, size, sequence) VALUES (@user, 'P', 1, '{\"emojis\":[]}') RETURNING id", new { user });
-        var quiet = await connection.ExecuteScalarAsync<Guid>(
-            "INSERT INTO patterns (user_id, name, size, sequence) VALUES (@user, 'Q', 1, '{\"emojis\":[]}') RETURNING id", new { user });
-        await connection.ExecuteAsync(
-            "INSERT INTO pattern_usage_totals (pattern_id, views, likes, unique_users) VALUES (@pattern, 7, 2, 3)", new { pattern });
+        var quiet = Guid.NewGuid();
+        await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user), (@quiet)", new { user, quiet });
+        var ids = new List<Guid>();
+        foreach (var name in new[] { "P", "Q", "Gone" })
+        {
+            ids.Add(await connection.ExecuteScalarAsync<Guid>(
+                "INSERT INTO patterns (user_id, name, size, sequence) VALUES (@user, @name, 1, '{\"emojis\":[]}') RETURNING id", new { user, name }));
+        }
 
-        await connection.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics");
+        await connection.ExecuteAsync("""
+            UPDATE patterns SET deleted_at = now() WHERE id = @c;
+            INSERT INTO pattern_usage_totals (pattern_id, views, likes, unique_users) VALUES (@a, 7, 2, 3), (@b, 1, 0, 1), (@c, 100, 100, 100);
+            """, new { a = ids[0], b = ids[1], c = ids[2] });
+
+        await connection.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY user_analytics");
         var row = await connection.QuerySingleAsync<(long Views, long Likes, long UniqueUsers, string Location)>(
-            "SELECT views, likes, unique_users, ctid::text FROM pattern_analytics WHERE pattern_id = @pattern", new { pattern });
-        Assert.Equal((7L, 2L, 3L), (row.Views, row.Likes, row.UniqueUsers));
-        // A pattern without figures has no row (readers take it as zeros).
-        Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pattern_analytics WHERE pattern_id = @quiet)", new { quiet }));
+            "SELECT views, likes, unique_users, ctid::text FROM user_analytics WHERE user_id = @user", new { user });
+        Assert.Equal((8L, 2L, 4L), (row.Views, row.Likes, row.UniqueUsers));
+        // A user without figures has no row (readers take it as zeros).
+        Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM user_analytics WHERE user_id = @quiet)", new { quiet }));
 
         // Nothing changed, so a second refresh leaves the row where it was: no dead row per refresh.
-        await connection.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY pattern_analytics");
+        await connection.ExecuteAsync("REFRESH MATERIALIZED VIEW CONCURRENTLY user_analytics");
         Assert.Equal(row.Location, await connection.ExecuteScalarAsync<string>(
-            "SELECT ctid::text FROM pattern_analytics WHERE pattern_id = @pattern", new { pattern }));
+            "SELECT ctid::text FROM user_analytics WHERE user_id = @user", new { user }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM analytics_refresh"));
     }
 
