@@ -35,13 +35,16 @@ DECLARE
     next_value bigint := next_xid::text::bigint;
     oldest bigint;
 BEGIN
-    -- pg_locks shows 32-bit transaction ids; every running one is within 2^31 below next_xid.
-    SELECT min(next_value - ((next_value - t.transactionid::text::bigint) % 4294967296 + 4294967296) % 4294967296)
+    -- pg_locks shows 32-bit transaction ids. One below next_xid is at most 2^31 below it; one at or
+    -- above it (assigned after the snapshot) cannot lower the bound and is left out.
+    SELECT min(next_value - behind)
       INTO oldest
-      FROM pg_locks w
-      JOIN pg_locks t ON t.pid = w.pid AND t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
-     WHERE w.locktype = 'advisory' AND w.classid = '0'::oid AND w.objid = '71002003'::oid AND w.objsubid = 1 AND w.granted
-       AND w.database = (SELECT oid FROM pg_database WHERE datname = current_database());
+      FROM (SELECT ((next_value - t.transactionid::text::bigint) % 4294967296 + 4294967296) % 4294967296 AS behind
+              FROM pg_locks w
+              JOIN pg_locks t ON t.pid = w.pid AND t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
+             WHERE w.locktype = 'advisory' AND w.classid = '0'::oid AND w.objid = '71002003'::oid AND w.objsubid = 1 AND w.granted
+               AND w.database = (SELECT oid FROM pg_database WHERE datname = current_database())) writers
+     WHERE behind BETWEEN 1 AND 2147483647;
     RETURN coalesce(least(oldest::text::xid8, next_xid), next_xid);
 END $$;
 
