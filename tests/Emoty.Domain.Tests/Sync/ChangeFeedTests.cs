@@ -1,6 +1,7 @@
 using Dapper;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Sync;
+using Emoty.Testing;
 
 namespace Emoty.Domain.Tests.Sync;
 
@@ -37,12 +38,34 @@ public sealed class ChangeFeedTests(SyncDatabase db) : IClassFixture<SyncDatabas
                 return (changes, cursor);
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"The feed did not deliver what was expected within {Patience}; got: {string.Join(", ", changes.Select(c => $"{c.Id}:{c.Change}"))}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"The feed did not deliver what was expected within {Patience}; got: {string.Join(", ", changes.Select(c => $"{c.Id}:{c.Change}:v{c.Pattern?.Version}"))}\n{await DiagnosisAsync(user, cursor)}");
+            }
+
             if (!page.HasMore)
             {
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>What the database says when the feed seems stuck: the bound, the writers holding it, the user's positions.</summary>
+    private async Task<string> DiagnosisAsync(Guid user, string? cursor)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        var horizon = await connection.ExecuteScalarAsync<string>("SELECT emoty_feed_horizon()::text");
+        var snapshot = await connection.ExecuteScalarAsync<string>("SELECT pg_current_snapshot()::text");
+        var writers = await connection.QueryAsync<string>("""
+            SELECT w.pid || ' xid ' || coalesce(t.transactionid::text, '-') || ' ' || coalesce(a.state, '?') || ' since ' || coalesce(a.xact_start::text, '?')
+            FROM pg_locks w LEFT JOIN pg_locks t ON t.pid = w.pid AND t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock'
+            LEFT JOIN pg_stat_activity a ON a.pid = w.pid
+            WHERE w.locktype = 'advisory' AND w.objid = '71002003'::oid
+            """);
+        var positions = await connection.QueryAsync<string>(
+            "SELECT id || ' v' || version || ' at ' || change_xid || '/' || change_seq FROM patterns WHERE user_id = @user ORDER BY change_xid, change_seq", new { user });
+        return $"cursor {(cursor is null ? "none" : SyncCursor.TryDecode(cursor, TestCursors.Signer, out var c) ? $"{c.Xid}/{c.Seq}" : "?")}, " +
+            $"horizon {horizon}, snapshot {snapshot}, writers [{string.Join("; ", writers)}], positions [{string.Join("; ", positions)}]";
     }
 
     private static bool Has(List<SyncChange> changes, Guid id, string change) => changes.Any(c => c.Id == id && c.Change == change);
