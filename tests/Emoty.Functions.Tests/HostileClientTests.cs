@@ -72,10 +72,11 @@ public sealed class HostileClientTests(ITestOutputHelper output) : OwnAppTests(n
             }));
         }
 
-        var broken = await InvariantsAsync();
+        var broken = await InvariantsAsync(world);
         output.WriteLine($"hostile client, seed {seed}: {total} requests sent; statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}; " +
             $"5xx: {statuses.Where(p => p.Key >= 500).Sum(p => p.Value)}; invariants checked: like_count = favourites, pattern_count = items, " +
-            $"versions below the current one, no orphaned favourites, shares or items: {(broken.Count == 0 ? "all hold" : string.Join("; ", broken))}");
+            $"versions below the current one, no orphaned favourites, no share with an owner, the victim's patterns untouched and unshared: " +
+            $"{(broken.Count == 0 ? "all hold" : string.Join("; ", broken))}");
         Assert.True(failures.Count == 0, $"{failures.Count} bad answers, e.g.:\n{string.Join("\n", failures.DistinctBy(f => f[..Math.Min(f.Length, 40)]).Take(25))}");
         Assert.Empty(broken);
     }
@@ -160,7 +161,8 @@ public sealed class HostileClientTests(ITestOutputHelper output) : OwnAppTests(n
         {
             0 => null,
             1 => "not-a-token",
-            2 => App.Tokens.For(world.Victim),
+            // Never the victim's own token: whatever changes the victim's patterns is then a breach.
+            2 => App.Tokens.For(Guid.NewGuid()),
             3 => Flip(random, App.Tokens.For(world.Attacker)),
             4 => App.Tokens.ForSubject(Garbage[random.Next(Garbage.Length)]),
             _ => App.Tokens.For(world.Attacker),
@@ -281,9 +283,29 @@ public sealed class HostileClientTests(ITestOutputHelper output) : OwnAppTests(n
         }
     }
 
-    private async Task<List<string>> InvariantsAsync()
+    private async Task<List<string>> InvariantsAsync(World world)
     {
         await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
+        var broken = new List<string>();
+        // The attacker could read the victim's public pattern and nothing else of theirs: both are as the victim left them.
+        var victims = (await db.QueryAsync<(Guid Id, string Name, int Version, bool Deleted, bool Public)>(
+            "SELECT id, name, version, deleted_at IS NOT NULL, is_public FROM patterns WHERE id IN (@Private, @Public)", new { world.Private, world.Public }))
+            .ToDictionary(p => p.Id);
+        if (victims[world.Private] is not { Name: "Victim private", Version: 1, Deleted: false, Public: false })
+        {
+            broken.Add($"the victim's private pattern changed: {victims[world.Private]}");
+        }
+
+        if (victims[world.Public] is not { Name: "Victim public", Version: 1, Deleted: false, Public: true })
+        {
+            broken.Add($"the victim's public pattern changed: {victims[world.Public]}");
+        }
+
+        if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM pattern_shares WHERE pattern_id IN (@Private, @Public) AND shared_with = @Attacker", new { world.Private, world.Public, world.Attacker }) > 0)
+        {
+            broken.Add("the attacker holds a share of the victim's patterns");
+        }
+
         var checks = new Dictionary<string, string>
         {
             ["like_count = favourites"] = "SELECT count(*) FROM patterns p WHERE like_count <> (SELECT count(*) FROM pattern_favorites f WHERE f.pattern_id = p.id)",
@@ -292,7 +314,6 @@ public sealed class HostileClientTests(ITestOutputHelper output) : OwnAppTests(n
             ["no favourites of deleted patterns' strangers"] = "SELECT count(*) FROM pattern_favorites f LEFT JOIN patterns p ON p.id = f.pattern_id WHERE p.id IS NULL",
             ["no shares with the owner"] = "SELECT count(*) FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id WHERE s.shared_with = p.user_id",
         };
-        var broken = new List<string>();
         foreach (var (name, sql) in checks)
         {
             var count = await db.ExecuteScalarAsync<long>(sql);
