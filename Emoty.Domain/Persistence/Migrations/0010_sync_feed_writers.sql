@@ -25,9 +25,10 @@ BEGIN
 END $$;
 
 -- The oldest transaction id a feed page must not pass: the oldest among this database's writers
--- holding the lock, or the next id to be assigned when none runs. The next id is read before the locks, so a
--- writer that gets its id in between gets one at or above it. Callers read the page in a later
--- statement (a newer snapshot): every writer below the bound had committed or aborted by then.
+-- holding the lock, or else the snapshot's xmax (one past the newest finished transaction). xmax is
+-- read before the locks, so a writer that gets its id in between gets one at or above it. Callers
+-- read the page in a later statement (a newer snapshot): every writer below the bound had
+-- committed or aborted by then, and rows below it can no longer appear.
 CREATE OR REPLACE FUNCTION emoty_feed_horizon() RETURNS xid8
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
