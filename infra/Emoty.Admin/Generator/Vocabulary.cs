@@ -8,7 +8,7 @@ namespace Emoty.Admin.Generator;
 /// The lists are fixed in code (not drawn from the seed), so a word such as "blooming" exists in
 /// every data set.
 /// </summary>
-internal static class Vocabulary
+public static class Vocabulary
 {
     // Nouns: the plural is added.
     private const string Nouns = """
@@ -97,7 +97,7 @@ internal static class Vocabulary
         moreau jensen larsen ivanova petrov cohen levi murphy kelly byrne
         """);
 
-    public static string StopWord(ref Rng rng) => StopWords[rng.Next(StopWords.Length)];
+    internal static string StopWord(ref Rng rng) => StopWords[rng.Next(StopWords.Length)];
 
     private static string[] Split(string text) => text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
 

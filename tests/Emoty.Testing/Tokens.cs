@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Emoty.Functions.Tests.Infrastructure;
+namespace Emoty.Testing;
 
 /// <summary>Mints bearer tokens the way any local client can: with the sample's development key.</summary>
 public sealed class Tokens(string signingKey, string issuer, string audience)

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace Emoty.Search.Bench;
+
+public sealed record Stats(int Runs, double P50, double P95, double P99, double Max)
+{
+    public static Stats Of(List<double> times)
+    {
+        times.Sort();
+        return new Stats(times.Count, Percentile(times, 0.5), Percentile(times, 0.95), Percentile(times, 0.99), times[^1]);
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+public static class Measure
+{
+    /// <summary>
+    /// Times <paramref name="runs"/> searches after a warm-up of five, each drawn afresh. A design
+    /// that takes seconds a search stops after <paramref name="budget"/> (at least 30 runs), so the
+    /// straightforward design's slow shapes do not take the whole evening.
+    /// </summary>
+    public static async Task<Stats> TimeAsync(int runs, TimeSpan budget, Func<int, Task> search)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await search(-1 - i);
+        }
+
+        var times = new List<double>(runs);
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < runs && (i < 30 || total.Elapsed < budget); i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await search(i);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        return Stats.Of(times);
+    }
+}
