@@ -42,7 +42,7 @@ public sealed record PatternResource
     [JsonIgnore]
     public int? Position { get; init; }
 
-    /// <summary>Full-text rank in a relevance search (the keyset cursor's value); null otherwise.</summary>
+    /// <summary>The relevance key in a relevance search (the keyset cursor's value); null otherwise.</summary>
     [JsonIgnore]
-    public float? Rank { get; init; }
+    public long? Rank { get; init; }
 }

@@ -29,37 +29,89 @@ public sealed record PaletteFacet(string PaletteId, long Count);
 /// <summary>
 /// Pattern search as SQL. Visibility is split into disjoint branches (public; the caller's own
 /// private ones; private ones shared with the caller), each ordered by the sort key and id and
-/// cut at the page size, so every branch walks its own index (the partial keyset indexes for
-/// public patterns, the owner index, the shares index) instead of one OR that no index serves.
-/// The branches are merged and cut again. Paging is keyset: (sort value, id) strictly after the
-/// cursor's, so rows inserted or updated between pages never shift what comes next.
+/// cut at the page size, so every branch walks its own index instead of one OR that no index
+/// serves. Paging is keyset: (sort value, id) strictly after the cursor's, so rows inserted or
+/// updated between pages never shift what comes next.
+/// <para>
+/// Public patterns are most of the table, and which plan is fast for them depends on how many
+/// match: a common word is best found by walking the sort index until the page is full, a rare
+/// one by collecting its few matches from GIN and sorting them. The planner guesses from
+/// statistics, and a wrong guess (two correlated words, a word restricted to the name, a filter
+/// that rarely goes with the word) walks hundreds of thousands of rows. So the walk comes first
+/// and is bounded: the <see cref="Window"/> first public patterns in the page's order, hot in
+/// cache because every search starts there. If they hold a full page of matches, that is the
+/// page, exactly. Otherwise matches are rarer than a page in <see cref="Window"/>, and the
+/// planner's own plan runs, planned for the values; at that density it collects the matches from
+/// the indexes. The window is one fixed plan whatever the values, so it keeps the prepared
+/// statement's generic plan and costs no planning.
+/// </para>
+/// <para>
+/// Relevance (api.md: name above tags above description) is the match class then the like count,
+/// so within a class it is an index order too: the window walks the likes index and keeps the
+/// cursor's class, and the planned query takes name matches from an index of the name alone.
+/// </para>
 /// </summary>
 public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner cursors)
 {
     /// <summary>Counting and facets stop here; beyond it the total is the planner's estimate.</summary>
     public const int CountCap = 10_000;
 
+    /// <summary>
+    /// Relevance as one sortable number: the match class (3: the query matches the name alone;
+    /// 2: the name and tags; 1: only with the description or prompt) in the high bits, the like
+    /// count below.
+    /// </summary>
+    internal const int RelevanceClassShift = 50;
+
+    private const long MaxRelevanceLikes = (1L << RelevanceClassShift) - 1;
+
+    /// <summary>How many public patterns a page first walks in its own order.</summary>
+    private const int Window = 2000;
+
     private const string TsQuery = "websearch_to_tsquery('english', @query)";
 
+    // The same query with every word restricted to the name (weight A), or to the name and tags (A, B).
+    private const string InName = $"emoty_tsquery_in_weights({TsQuery}, 'A')";
+    private const string InNameOrTags = $"emoty_tsquery_in_weights({TsQuery}, 'AB')";
+
+    private const string LiveOnly = "p.deleted_at IS NULL";
+
     /// <summary>
-    /// Every search statement runs with sequential scans priced out. Each filter and sort has an
-    /// index (keyset B-trees, GIN for text, tags and the scalar filters); a plan that reads the whole
-    /// table can look cheaper on a small or cold table, but it is the plan that grows with the
-    /// table, and at a million patterns it is the slow one. Transaction-scoped, so pooled
-    /// connections are not affected.
+    /// The planner settings of search, for its own transaction only (SET LOCAL: every other
+    /// statement keeps the defaults, and PgBouncer's transaction pooling allows it). Sequential
+    /// scans are priced out: every filter and sort has an index, and a plan that reads the whole
+    /// table may look cheaper on a small table but is the one that grows with it. No parallel
+    /// workers and no JIT: both cost milliseconds to start, more than these statements take.
     /// </summary>
-    internal const string PlannerSettings = "SET LOCAL enable_seqscan = off;\n";
+    internal const string PlannerSettings = "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off;\n";
+
+    /// <summary>For the statements whose right plan depends on how common the word or tag is: planned for each run's values.</summary>
+    private const string PlanForValues = "SET LOCAL plan_cache_mode = force_custom_plan;\n";
 
     public async Task<SearchPage> SearchAsync(PatternSearchQuery query, Guid? caller, CancellationToken cancellationToken)
     {
         var plan = new SearchSql(query, caller);
-        var sql = PageSql(plan, query);
-
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // BEGIN is sent with the first command and SET LOCAL rides in it: no extra round trip.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<PatternResource>(
-            new CommandDefinition(PlannerSettings + sql, plan.Parameters, transaction, cancellationToken: cancellationToken))).AsList();
+        await connection.ExecuteAsync(new CommandDefinition(PlannerSettings, transaction: transaction, cancellationToken: cancellationToken));
+
+        List<(Guid Id, object Value)>? publicRows = null;
+        if (plan.HasPublic)
+        {
+            if (plan.WindowSql() is { } window)
+            {
+                publicRows = await CandidatesAsync(connection, window, plan, cancellationToken);
+            }
+
+            if (publicRows is null || publicRows.Count < plan.BranchLimit)
+            {
+                publicRows = await CandidatesAsync(connection, PlanForValues + plan.PlannedSql(), plan, cancellationToken);
+            }
+        }
+
+        var rows = (await connection.QueryAsync<PatternResource>(new CommandDefinition(
+            plan.PageSql(publicRows), plan.Parameters, transaction, cancellationToken: cancellationToken))).AsList();
 
         string? next = null;
         if (rows.Count > query.Limit)
@@ -81,41 +133,46 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         return new SearchPage(rows, next, total, exact, facets);
     }
 
-    /// <summary>Every statement a search runs (page, count, facets), for EXPLAIN in tests.</summary>
+    /// <summary>Every statement a search runs (window, planned, page, count, facets), for EXPLAIN in tests.</summary>
     internal static IEnumerable<(string Name, string Sql, DynamicParameters Parameters)> StatementsFor(PatternSearchQuery query, Guid? caller)
     {
         var plan = new SearchSql(query, caller);
-        yield return ("page", PageSql(plan, query), plan.Parameters);
+        if (plan.WindowSql() is { } window)
+        {
+            yield return ("window", window, plan.Parameters);
+        }
+
+        if (plan.HasPublic)
+        {
+            yield return ("planned", plan.PlannedSql(), plan.Parameters);
+        }
+
+        yield return ("page", plan.PageSql(plan.HasPublic ? [] : null), plan.Parameters);
         yield return ("count", CountSql(plan), plan.Parameters);
         yield return ("facets", FacetsSql(plan), plan.Parameters);
     }
 
-    private static string PageSql(SearchSql plan, PatternSearchQuery query)
+    private static async Task<List<(Guid Id, object Value)>> CandidatesAsync(NpgsqlConnection connection, string sql, SearchSql plan, CancellationToken cancellationToken)
     {
-        var take = query.Limit + 1;
-        var offset = query.Offset ?? 0;
-        plan.Parameters.Add("take", take);
-        plan.Parameters.Add("offset", offset);
-        plan.Parameters.Add("branchLimit", take + offset);
-        return $"""
-            WITH page AS (
-                SELECT c.id, c.sort_value FROM ({plan.Branches(keyset: true, limit: "@branchLimit")}) c
-                ORDER BY {plan.OrderBy("c.sort_value", "c.id")} LIMIT @take OFFSET @offset
-            )
-            SELECT {PatternStore.ResourceColumns}, {(query.Sort == PatternSort.Relevance ? "page.sort_value" : "NULL::real")} AS rank
-            FROM page JOIN patterns p ON p.id = page.id
-            ORDER BY {plan.OrderBy("page.sort_value", "page.id")}
-            """;
+        var rows = new List<(Guid, object)>(plan.BranchLimit);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, plan.Parameters, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetGuid(0), reader.GetValue(1)));
+        }
+
+        return rows;
     }
 
-    // Each branch walks its sort index and stops at the cap, as the page query does: a bounded
-    // ordered index scan, never a pass over the whole table however unselective the filters.
+    // Counting needs no order: each branch stops at the cap in whatever order its index hands the
+    // matches out, so the cost is bounded by the cap, never by how many patterns match.
     private static string CountSql(SearchSql plan) =>
-        $"SELECT count(*) FROM (SELECT 1 FROM ({plan.Branches(keyset: false, limit: (CountCap + 1).ToString(CultureInfo.InvariantCulture), columns: "1")}) b LIMIT {CountCap + 1}) m";
+        $"SELECT count(*) FROM (SELECT 1 FROM ({plan.MatchBranches("1", CountCap + 1)}) b LIMIT {CountCap + 1}) m";
 
+    // Facets count the first 10,000 matches the indexes hand out (api.md), for the same reason.
     private static string FacetsSql(SearchSql plan) => $"""
         WITH m AS MATERIALIZED (
-            SELECT * FROM ({plan.Branches(keyset: false, limit: CountCap.ToString(CultureInfo.InvariantCulture), columns: "p.tags, p.difficulty_rating, p.palette_id")}) matches LIMIT {CountCap}
+            SELECT * FROM ({plan.MatchBranches("p.tags, p.difficulty_rating, p.palette_id", CountCap)}) matches LIMIT {CountCap}
         )
         SELECT 'tag' AS kind, t.tag AS key, count(*) AS count FROM m, unnest(m.tags) AS t(tag) GROUP BY t.tag
         UNION ALL
@@ -126,7 +183,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
     private static async Task<(long, bool)> CountAsync(NpgsqlConnection connection, SearchSql plan, CancellationToken cancellationToken)
     {
-        var capped = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql(plan), plan.Parameters, cancellationToken: cancellationToken));
+        var capped = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PlanForValues + CountSql(plan), plan.Parameters, cancellationToken: cancellationToken));
         if (capped <= CountCap)
         {
             return (capped, true);
@@ -134,7 +191,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
         // Past the cap an exact count would read every match; the planner's estimate costs nothing.
         var explain = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            $"EXPLAIN (FORMAT JSON) {plan.Branches(keyset: false, limit: null, columns: "1")}",
+            $"EXPLAIN (FORMAT JSON) {plan.MatchBranches("1", limit: null)}",
             plan.Parameters, cancellationToken: cancellationToken));
         using var document = JsonDocument.Parse(explain!);
         var estimate = document.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
@@ -143,7 +200,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
     private static async Task<SearchFacets> FacetsAsync(NpgsqlConnection connection, SearchSql plan, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(FacetsSql(plan), plan.Parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(PlanForValues + FacetsSql(plan), plan.Parameters, cancellationToken: cancellationToken));
         var tags = new List<TagFacet>();
         var ratings = new List<DifficultyFacet>();
         var palettes = new List<PaletteFacet>();
@@ -172,20 +229,30 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         PatternSort.Name => row.Name,
         PatternSort.DifficultyRating => row.DifficultyRating,
         PatternSort.ComplexityScore => row.ComplexityScore,
-        PatternSort.Relevance => row.Rank ?? 0f,
+        PatternSort.Relevance => row.Rank ?? 0L,
         _ => throw new ArgumentOutOfRangeException(nameof(sort)),
     };
 
-    /// <summary>The WHERE clauses and parameters of one search, and the visibility branches built from them.</summary>
+    /// <summary>The WHERE clauses and parameters of one search, and the statements built from them.</summary>
     private sealed class SearchSql
     {
         private readonly PatternSearchQuery _query;
         private readonly Guid? _caller;
         private readonly string _filters;
+        private readonly string _windowFilters;
         private readonly string _personalFilters;
+        private readonly string _nameClassFilters;
         private readonly string _sortExpression;
+        private readonly string _keyset;
 
         public DynamicParameters Parameters { get; } = new();
+
+        /// <summary>Rows each branch gives: the page, one more to tell whether a next page exists, and the offset.</summary>
+        public int BranchLimit { get; }
+
+        public bool HasPublic => _query.IsPublic != false;
+
+        private bool HasPersonal => _caller is not null && _query.IsPublic != true;
 
         public SearchSql(PatternSearchQuery query, Guid? caller)
         {
@@ -201,12 +268,24 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 PatternSort.Name => "(p.name COLLATE \"C\")",
                 PatternSort.DifficultyRating => "p.difficulty_rating",
                 PatternSort.ComplexityScore => "p.complexity_score",
-                PatternSort.Relevance => $"ts_rank(p.search_vector, {TsQuery})",
+                PatternSort.Relevance => RelevanceKey($"CASE WHEN p.search_vector @@ {InName} THEN 3 WHEN p.search_vector @@ {InNameOrTags} THEN 2 ELSE 1 END"),
                 _ => throw new ArgumentOutOfRangeException(nameof(query)),
             };
             Parameters.Add("caller", caller, System.Data.DbType.Guid);
-            _filters = BuildFilters(scalarsIndexable: true);
-            _personalFilters = BuildFilters(scalarsIndexable: false);
+            BranchLimit = query.Limit + 1 + (query.Offset ?? 0);
+            Parameters.Add("take", query.Limit + 1);
+            Parameters.Add("offset", query.Offset ?? 0);
+            Parameters.Add("branchLimit", BranchLimit);
+            _filters = BuildFilters(scalarsIndexable: true, TsQuery);
+            _personalFilters = BuildFilters(scalarsIndexable: false, TsQuery);
+            // In a generic plan a function of a parameter runs for every row; the window reads the
+            // parsed query from a one-row CTE instead, parsed once per run.
+            _windowFilters = BuildFilters(scalarsIndexable: true, "terms.q");
+            // A name match is a match, unless the query excludes a word ("-storm" absent from the
+            // name may be in the description). Without the plain text match beside it, the planner
+            // takes name matches from the name index instead of filtering every match of the word.
+            _nameClassFilters = query.Query is { } text && !Excludes(text) ? BuildFilters(scalarsIndexable: true, tsQuery: null) : _filters;
+            _keyset = query.Cursor is { } cursor ? KeysetClause(cursor) : "";
         }
 
         public string OrderBy(string value, string id)
@@ -215,32 +294,228 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             return $"{value} {direction}, {id} {direction}";
         }
 
-        /// <summary>UNION ALL of the visibility branches that can match, each cut at <paramref name="limit"/>.</summary>
-        public string Branches(bool keyset, string? limit, string? columns = null)
+        /// <summary>
+        /// The bounded walk of public patterns (see the class): the first matches among the first
+        /// <see cref="Window"/> rows in the page's order. Null where it cannot help: browsing with
+        /// nothing to match (the sort index is the plan) or a page deeper than the window.
+        /// </summary>
+        public string? WindowSql()
         {
-            var select = columns ?? $"p.id, {_sortExpression} AS sort_value";
-            var keysetClause = keyset && _query.Cursor is { } cursor ? KeysetClause(cursor) : "";
-            var tail = limit is null ? "" : $"ORDER BY {OrderBy(_sortExpression, "p.id")} LIMIT {limit}";
-            var branches = new List<string>(3);
-            if (_query.IsPublic != false)
+            if (BranchLimit > Window || (_filters == LiveOnly && _query.Sort != PatternSort.Relevance))
             {
-                branches.Add($"(SELECT {select} FROM patterns p WHERE p.is_public AND {_filters}{keysetClause} {tail})");
+                return null;
             }
 
-            if (_caller is not null && _query.IsPublic != true)
+            string order, keyset, hit, key;
+            if (_query.Sort == PatternSort.Relevance)
             {
-                branches.Add($"(SELECT {select} FROM patterns p WHERE p.user_id = @caller AND NOT p.is_public AND {_personalFilters}{keysetClause} {tail})");
-                branches.Add($"""
-                    (SELECT {select} FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id
-                     WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())
-                       AND NOT p.is_public AND p.user_id <> @caller AND {_personalFilters}{keysetClause} {tail})
+                var matchClass = CursorClass;
+                order = OrderBy("p.like_count", "p.id");
+                keyset = LikesKeyset();
+                hit = $"{_windowFilters} AND {WindowClass(matchClass)}";
+                key = RelevanceKey(matchClass);
+            }
+            else
+            {
+                order = OrderBy(_sortExpression, "p.id");
+                keyset = _keyset;
+                hit = _windowFilters;
+                key = _sortExpression;
+            }
+
+            var text = _query.Query is not null;
+            return $"""
+                {(text ? $"WITH terms AS MATERIALIZED (SELECT {TsQuery} AS q, {InName} AS name, {InNameOrTags} AS name_or_tags)" : "")}
+                SELECT w.id, w.sort_value FROM (
+                    SELECT p.id, {key} AS sort_value, ({hit}) AS hit
+                    FROM patterns p{(text ? ", terms" : "")} WHERE p.is_public AND {LiveOnly}{keyset}
+                    ORDER BY {order} LIMIT {Window}
+                ) w
+                WHERE w.hit LIMIT @branchLimit
+                """;
+        }
+
+        /// <summary>Public matches by the planner's own plan for these values: the exact answer whatever the density.</summary>
+        public string PlannedSql() => _query.Sort == PatternSort.Relevance
+            ? PublicByClass()
+            : $"SELECT p.id, {_sortExpression} AS sort_value FROM patterns p WHERE p.is_public AND {_filters}{_keyset} ORDER BY {OrderBy(_sortExpression, "p.id")} LIMIT @branchLimit";
+
+        /// <summary>
+        /// The page: the public rows found (<paramref name="publicRows"/>, null when the search
+        /// excludes them) merged with the caller's own and shared branches, cut, and read whole.
+        /// </summary>
+        public string PageSql(List<(Guid Id, object Value)>? publicRows)
+        {
+            var branches = new List<string>(3);
+            if (publicRows is not null)
+            {
+                Parameters.Add("publicIds", publicRows.Select(r => r.Id).ToArray());
+                Parameters.Add("publicValues", SortValues(publicRows));
+                var collate = _query.Sort == PatternSort.Name ? " COLLATE \"C\"" : "";
+                branches.Add($"SELECT u.id, u.sort_value{collate} AS sort_value FROM unnest(@publicIds::uuid[], @publicValues::{SortType}[]) AS u(id, sort_value)");
+            }
+
+            if (HasPersonal)
+            {
+                var select = $"p.id, {_sortExpression} AS sort_value";
+                var tail = $"ORDER BY {OrderBy(_sortExpression, "p.id")} LIMIT @branchLimit";
+                branches.Add($"(SELECT {select} FROM patterns p WHERE {OwnBranch}{_keyset} {tail})");
+                branches.Add($"(SELECT {select} FROM {SharedBranch}{_keyset} {tail})");
+            }
+
+            var union = branches.Count == 0 ? "SELECT NULL::uuid AS id, NULL::bigint AS sort_value WHERE false" : string.Join("\nUNION ALL\n", branches);
+            return $"""
+                WITH page AS (
+                    SELECT c.id, c.sort_value FROM ({union}) c
+                    ORDER BY {OrderBy("c.sort_value", "c.id")} LIMIT @take OFFSET @offset
+                )
+                SELECT {PatternStore.ResourceColumns}, {(_query.Sort == PatternSort.Relevance ? "page.sort_value" : "NULL::bigint")} AS rank
+                FROM page JOIN patterns p ON p.id = page.id
+                ORDER BY {OrderBy("page.sort_value", "page.id")}
+                """;
+        }
+
+        /// <summary>The visibility branches as a plain set of matches, in no order, each cut at <paramref name="limit"/> (null: uncut).</summary>
+        public string MatchBranches(string columns, int? limit)
+        {
+            var tail = limit is null ? "" : $" LIMIT {limit}";
+            var branches = new List<string>(3);
+            if (HasPublic)
+            {
+                branches.Add($"(SELECT {columns} FROM patterns p WHERE p.is_public AND {_filters}{tail})");
+            }
+
+            if (HasPersonal)
+            {
+                branches.Add($"(SELECT {columns} FROM patterns p WHERE {OwnBranch}{tail})");
+                branches.Add($"(SELECT {columns} FROM {SharedBranch}{tail})");
+            }
+
+            return branches.Count == 0 ? $"SELECT {columns} FROM patterns p WHERE false" : string.Join("\nUNION ALL\n", branches);
+        }
+
+        private string OwnBranch => $"p.user_id = @caller AND NOT p.is_public AND {_personalFilters}";
+
+        private string SharedBranch => $"""
+            pattern_shares s JOIN patterns p ON p.id = s.pattern_id
+            WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())
+              AND NOT p.is_public AND p.user_id <> @caller AND {_personalFilters}
+            """;
+
+        private string SortType => _query.Sort switch
+        {
+            PatternSort.CreatedAt or PatternSort.UpdatedAt => "timestamptz",
+            PatternSort.LikeCount or PatternSort.ViewCount or PatternSort.Relevance => "bigint",
+            PatternSort.DifficultyRating => "smallint",
+            PatternSort.ComplexityScore => "numeric",
+            _ => "text",
+        };
+
+        private Array SortValues(List<(Guid Id, object Value)> rows) => _query.Sort switch
+        {
+            PatternSort.CreatedAt or PatternSort.UpdatedAt => rows.Select(r => (DateTime)r.Value).ToArray(),
+            PatternSort.LikeCount or PatternSort.ViewCount or PatternSort.Relevance => rows.Select(r => (long)r.Value).ToArray(),
+            PatternSort.DifficultyRating => rows.Select(r => (short)r.Value).ToArray(),
+            PatternSort.ComplexityScore => rows.Select(r => (decimal)r.Value).ToArray(),
+            _ => rows.Select(r => (string)r.Value).ToArray(),
+        };
+
+        /// <summary>The match class a relevance page starts in: the cursor's, else the best (or, ascending, the worst).</summary>
+        private int CursorClass => _query.Cursor is { } cursor
+            ? (int)((long)cursor.LastValue >> RelevanceClassShift)
+            : _query.Descending ? 3 : 1;
+
+        /// <summary>Within the cursor's class, relevance continues after its like count and id.</summary>
+        private string LikesKeyset()
+        {
+            if (_query.Cursor is not { } cursor)
+            {
+                return "";
+            }
+
+            Parameters.Add("cursorLikes", (long)cursor.LastValue & MaxRelevanceLikes);
+            return $" AND (p.like_count, p.id) {(_query.Descending ? "<" : ">")} (@cursorLikes, @cursorId)";
+        }
+
+        /// <summary>
+        /// Relevance in public patterns by plan: one part per match class, from the cursor's class
+        /// on, in order. Without an outer ORDER BY a UNION ALL runs its parts in turn and the LIMIT
+        /// stops it once the page is full, so a later class runs only when the earlier ones ran
+        /// out. Name matches come from the index on the name alone, so their cost follows how often
+        /// the word is in names; for the other classes the planner chooses between walking the
+        /// likes index (a word common in tags, such as "art" of pixel-art) and sorting the matches.
+        /// </summary>
+        private string PublicByClass()
+        {
+            var direction = _query.Descending ? "DESC" : "ASC";
+            var first = CursorClass;
+            var keyset = LikesKeyset();
+            var parts = new List<string>(3);
+            foreach (var matchClass in _query.Descending ? new[] { 3, 2, 1 } : [1, 2, 3])
+            {
+                if (_query.Descending ? matchClass > first : matchClass < first)
+                {
+                    continue;
+                }
+
+                var inClass = matchClass switch
+                {
+                    // The name index finds them; the weighted test (IS TRUE keeps it off the other
+                    // index) is cheap and spares parsing every name a walk passes.
+                    3 => $"(p.search_vector @@ {InName}) IS TRUE AND to_tsvector('english'::regconfig, p.name) @@ {TsQuery}",
+                    2 => $"p.search_vector @@ {InNameOrTags} AND NOT to_tsvector('english'::regconfig, p.name) @@ {TsQuery}",
+                    _ => $"NOT p.search_vector @@ {InNameOrTags}",
+                };
+                var key = RelevanceKey(matchClass);
+                if (matchClass == first)
+                {
+                    // The window statement has just walked this class and found it sparse.
+                    parts.Add($"""
+                        (SELECT p.id, {key} AS sort_value FROM patterns p
+                         WHERE p.is_public AND {(matchClass == 3 ? _nameClassFilters : _filters)} AND {inClass}{keyset}
+                         ORDER BY p.like_count {direction}, p.id {direction} LIMIT @branchLimit)
+                        """);
+                    continue;
+                }
+
+                // A later class starts at its top, where a window decides as for the first: a word
+                // common in tags (the "art" of pixel-art) fills the page from the likes index, one
+                // whose class is sparse is sorted from its matches. The planner cannot tell the two
+                // apart, since its estimate of a word restricted to some fields is the word's own.
+                // A quarter of the window: only a class dense enough to be worth walking needs it,
+                // and a rare word, which reaches every class, pays it twice.
+                var window = $"""
+                    SELECT w.id, w.sort_value FROM (
+                        SELECT p.id, {key} AS sort_value, ({_filters} AND {WindowClass(matchClass, InName, InNameOrTags)}) AS hit
+                        FROM patterns p WHERE p.is_public AND {LiveOnly}
+                        ORDER BY p.like_count {direction}, p.id {direction} LIMIT {Window / 4}
+                    ) w WHERE w.hit LIMIT @branchLimit
+                    """;
+                parts.Add($"""
+                    (WITH window_page AS MATERIALIZED ({window})
+                     SELECT id, sort_value FROM window_page WHERE (SELECT count(*) FROM window_page) >= @branchLimit
+                     UNION ALL
+                     (SELECT p.id, {key} AS sort_value FROM patterns p
+                      WHERE p.is_public AND {_filters} AND {inClass} AND (SELECT count(*) FROM window_page) < @branchLimit
+                      ORDER BY (p.like_count + 0) {direction}, p.id {direction} LIMIT @branchLimit))
                     """);
             }
 
-            return branches.Count == 0
-                ? $"SELECT {select} FROM patterns p WHERE false"
-                : string.Join("\nUNION ALL\n", branches);
+            return $"SELECT * FROM ({string.Join("\nUNION ALL\n", parts)}) by_class LIMIT @branchLimit";
         }
+
+        /// <summary>A match class tested on a row in hand (a window): the weights of the stored vector, no parsing of the name.</summary>
+        private static string WindowClass(int matchClass, string name = "terms.name", string nameOrTags = "terms.name_or_tags") => matchClass switch
+        {
+            3 => $"p.search_vector @@ {name}",
+            2 => $"p.search_vector @@ {nameOrTags} AND NOT p.search_vector @@ {name}",
+            _ => $"NOT p.search_vector @@ {nameOrTags}",
+        };
+
+        private static string RelevanceKey(int matchClass) => RelevanceKey(matchClass.ToString(CultureInfo.InvariantCulture));
+
+        private static string RelevanceKey(string matchClass) =>
+            $"(({matchClass})::bigint << {RelevanceClassShift}) + least(p.like_count, {MaxRelevanceLikes})";
 
         private string KeysetClause(SearchCursor cursor)
         {
@@ -255,17 +530,21 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             return $" AND ({_sortExpression}, p.id) {comparison} ({value}, @cursorId)";
         }
 
+        /// <summary>Whether websearch_to_tsquery may read an exclusion: a minus that starts a word (pixel-art has none).</summary>
+        private static bool Excludes(string text) =>
+            text.Where((c, i) => c == '-' && (i == 0 || !char.IsLetterOrDigit(text[i - 1]))).Any();
+
         /// <summary>
-        /// The WHERE clause. The caller's own and shared branches start from the caller's rows (an
+        /// The WHERE clause, with the text match against <paramref name="tsQuery"/> (null: left out). The caller's own and shared branches start from the caller's rows (an
         /// owner index, the shares), a few thousand at most; there the scalar filters are written so
         /// that the filters GIN index cannot serve them (<paramref name="scalarsIndexable"/> false),
         /// because the planner underrates a GIN range scan and would AND a bitmap of tens of
         /// thousands of rows onto the caller's few (measured: 70 ms instead of 2 at a million rows).
         /// </summary>
-        private string BuildFilters(bool scalarsIndexable)
+        private string BuildFilters(bool scalarsIndexable, string? tsQuery)
         {
             var q = _query;
-            var where = new StringBuilder("p.deleted_at IS NULL");
+            var where = new StringBuilder(LiveOnly);
             string Scalar(string column, string neutral) => scalarsIndexable ? column : $"({column}{neutral})";
             void Add(string clause, string name, object? value, System.Data.DbType? type = null)
             {
@@ -275,7 +554,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
             if (q.Query is { Length: > 0 } text)
             {
-                Add($"p.search_vector @@ {TsQuery}", "query", text);
+                Add(tsQuery is null ? "true" : $"p.search_vector @@ {tsQuery}", "query", text);
             }
             else if (q.Sort == PatternSort.Relevance)
             {

@@ -50,16 +50,15 @@ public sealed record SearchCursor
     /// The CLR type of <see cref="LastValue"/> for a sort: <see cref="DateTimeOffset"/> (UTC) for
     /// timestamps, <see cref="long"/> for the bigint counters, <see cref="short"/> for the smallint
     /// difficulty, <see cref="decimal"/> for the numeric complexity, <see cref="string"/> for the name
-    /// and <see cref="float"/> (real, as <c>ts_rank</c> returns) for relevance.
+    /// and <see cref="long"/> for relevance (its match class and likes, see <see cref="PatternSearchStore"/>).
     /// </summary>
     public static Type ValueType(PatternSort sort) => sort switch
     {
         PatternSort.CreatedAt or PatternSort.UpdatedAt => typeof(DateTimeOffset),
-        PatternSort.LikeCount or PatternSort.ViewCount => typeof(long),
+        PatternSort.LikeCount or PatternSort.ViewCount or PatternSort.Relevance => typeof(long),
         PatternSort.DifficultyRating => typeof(short),
         PatternSort.ComplexityScore => typeof(decimal),
         PatternSort.Name => typeof(string),
-        PatternSort.Relevance => typeof(float),
         _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Unknown sort."),
     };
 
@@ -72,8 +71,7 @@ public sealed record SearchCursor
 
     /// <summary>
     /// A cursor with <paramref name="lastValue"/> converted to the sort's <see cref="ValueType"/>
-    /// (integers of any width, <see cref="DateTime"/> in UTC and <see cref="double"/> ranks are accepted,
-    /// as database drivers hand them out).
+    /// (integers of any width and <see cref="DateTime"/> in UTC are accepted, as database drivers hand them out).
     /// </summary>
     /// <exception cref="ArgumentException">the value does not fit the sort.</exception>
     public static SearchCursor Create(PatternSort sort, bool descending, object lastValue, Guid lastId, ulong filterFingerprint)
@@ -110,8 +108,7 @@ public sealed record SearchCursor
         PatternSort.Name => value as string,
         PatternSort.Relevance => value switch
         {
-            float f when float.IsFinite(f) => f,
-            double d when double.IsFinite(d) && Math.Abs(d) <= float.MaxValue => (float)d,
+            long l when IsRelevanceKey(l) => l,
             _ => null,
         },
         _ => null,
@@ -126,7 +123,6 @@ public sealed record SearchCursor
             DateTimeOffset or long => 8,
             short => 2,
             decimal => 16,
-            float => 4,
             string s => Encoding.UTF8.GetByteCount(s),
             _ => throw new InvalidOperationException("Unreachable: values are normalised on creation."),
         };
@@ -156,9 +152,6 @@ public sealed record SearchCursor
                     BinaryPrimitives.WriteInt32LittleEndian(value[(4 * i)..], bits[i]);
                 }
 
-                break;
-            case float f:
-                BinaryPrimitives.WriteSingleLittleEndian(value, f);
                 break;
             case string text:
                 Encoding.UTF8.GetBytes(text, value);
@@ -200,12 +193,14 @@ public sealed record SearchCursor
         PatternSort.LikeCount or PatternSort.ViewCount when value.Length == 8 => BinaryPrimitives.ReadInt64LittleEndian(value),
         PatternSort.DifficultyRating when value.Length == 2 => BinaryPrimitives.ReadInt16LittleEndian(value),
         PatternSort.ComplexityScore when value.Length == 16 => ReadDecimal(value),
-        PatternSort.Relevance when value.Length == 4 =>
-            BinaryPrimitives.ReadSingleLittleEndian(value) is var rank && float.IsFinite(rank) ? rank : null,
+        PatternSort.Relevance when value.Length == 8 =>
+            BinaryPrimitives.ReadInt64LittleEndian(value) is var key && IsRelevanceKey(key) ? key : null,
         // Text PostgreSQL can take: valid UTF-8 without NUL (only this API makes cursors, but it reads them with care).
         PatternSort.Name => Utf8.IsValid(value) && !value.Contains((byte)0) ? Encoding.UTF8.GetString(value) : null,
         _ => null,
     };
+
+    private static bool IsRelevanceKey(long key) => key >= 0 && (key >> PatternSearchStore.RelevanceClassShift) is >= 1 and <= 3;
 
     private static object? ReadDecimal(ReadOnlySpan<byte> value)
     {

@@ -22,9 +22,6 @@ public static class PostgresSetup
         builder.ApplicationName ??= "emoty";
         // Days and months of the figures are UTC days, whatever the server's own time zone.
         builder.Timezone ??= "UTC";
-        // Auto-prepared statements would switch to a generic plan after five runs; search depends on
-        // the parameter values (which branch, how selective a tag is), so plan each run for its values.
-        builder.Options ??= "-c plan_cache_mode=force_custom_plan";
         // Fail fast when the database is unreachable instead of piling requests up for 15 s.
         if (builder.Timeout == 15)
         {

@@ -22,7 +22,8 @@ public class SearchCursorTests
         { PatternSort.ComplexityScore, -79228162514264337593543950335m },
         { PatternSort.Name, "Sunset Emoji Art 🌅 \"quoted\" ünïcode" },
         { PatternSort.Name, "" },
-        { PatternSort.Relevance, 0.0607927f },
+        { PatternSort.Relevance, (3L << PatternSearchStore.RelevanceClassShift) + 1234 },
+        { PatternSort.Relevance, 1L << PatternSearchStore.RelevanceClassShift },
     };
 
     [Theory]
@@ -60,7 +61,6 @@ public class SearchCursorTests
             SearchCursor.Create(PatternSort.UpdatedAt, true, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), Id, 0).LastValue);
         Assert.Equal(7L, SearchCursor.Create(PatternSort.LikeCount, true, 7, Id, 0).LastValue);
         Assert.Equal((short)3, SearchCursor.Create(PatternSort.DifficultyRating, true, 3, Id, 0).LastValue);
-        Assert.Equal(0.5f, SearchCursor.Create(PatternSort.Relevance, true, 0.5d, Id, 0).LastValue);
     }
 
     [Theory]
@@ -68,7 +68,9 @@ public class SearchCursorTests
     [InlineData(PatternSort.LikeCount, 1.5)]
     [InlineData(PatternSort.Name, 42)]
     [InlineData(PatternSort.DifficultyRating, 100000)]
-    [InlineData(PatternSort.Relevance, double.NaN)]
+    [InlineData(PatternSort.Relevance, 0.5f)]
+    [InlineData(PatternSort.Relevance, 42L)]
+    [InlineData(PatternSort.Relevance, -1L)]
     public void a_value_of_the_wrong_type_for_the_sort_is_a_programming_error(PatternSort sort, object value) =>
         Assert.Throws<ArgumentException>(() => SearchCursor.Create(sort, true, value, Id, 0));
 
@@ -198,6 +200,6 @@ public class SearchCursorTests
         Assert.Equal(typeof(short), SearchCursor.ValueType(PatternSort.DifficultyRating));
         Assert.Equal(typeof(decimal), SearchCursor.ValueType(PatternSort.ComplexityScore));
         Assert.Equal(typeof(string), SearchCursor.ValueType(PatternSort.Name));
-        Assert.Equal(typeof(float), SearchCursor.ValueType(PatternSort.Relevance));
+        Assert.Equal(typeof(long), SearchCursor.ValueType(PatternSort.Relevance));
     }
 }
