@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+using Emoty.Domain.Analytics;
+
+namespace Emoty.Domain.Json;
+
+/// <summary>
+/// Every request body record, source-generated with strict options: names exactly as api.md spells
+/// them (snake_case, case-sensitive), a member given twice refused (.NET 10), and members a record
+/// does not map refused, unless it collects them in <see cref="RequestBody.Unknown"/> to name them
+/// all. Types behind a <see cref="Field{T}"/> are listed too: its converter reads them by type info.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
+    MaxDepth = 32)]
+[JsonSerializable(typeof(UsageEventsRequest))]
+[JsonSerializable(typeof(List<Field<UsageEventItem>>))]
+[JsonSerializable(typeof(UsageEventItem))]
+internal sealed partial class RequestJsonContext : JsonSerializerContext;
