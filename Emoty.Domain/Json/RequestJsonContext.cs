@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Emoty.Domain.Analytics;
+using Emoty.Domain.Collections;
 
 namespace Emoty.Domain.Json;
 
@@ -17,4 +18,7 @@ namespace Emoty.Domain.Json;
 [JsonSerializable(typeof(UsageEventsRequest))]
 [JsonSerializable(typeof(List<Field<UsageEventItem>>))]
 [JsonSerializable(typeof(UsageEventItem))]
+[JsonSerializable(typeof(CollectionRequest))]
+[JsonSerializable(typeof(PatternIdsRequest))]
+[JsonSerializable(typeof(List<Field<string>>))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;
