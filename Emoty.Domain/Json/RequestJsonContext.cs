@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Emoty.Domain.Analytics;
 using Emoty.Domain.Collections;
+using Emoty.Domain.Sharing;
 
 namespace Emoty.Domain.Json;
 
@@ -21,4 +22,6 @@ namespace Emoty.Domain.Json;
 [JsonSerializable(typeof(CollectionRequest))]
 [JsonSerializable(typeof(PatternIdsRequest))]
 [JsonSerializable(typeof(List<Field<string>>))]
+[JsonSerializable(typeof(ShareRequest))]
+[JsonSerializable(typeof(ShareLinkRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;
