@@ -29,6 +29,12 @@ public readonly record struct Field<T>
     internal static Field<T> WrongType => new() { IsSet = true };
 }
 
+/// <summary>
+/// A value that the API accepts in two shapes, an array or an object (a pattern's sequence). Its
+/// members are the alternatives, so they add no step to an error path.
+/// </summary>
+public interface IArrayOrObject;
+
 internal sealed class FieldConverterFactory : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) =>
@@ -67,7 +73,8 @@ internal sealed class FieldConverter<T> : JsonConverter<Field<T>>
             _ when Target == typeof(int) => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var small) ? small : null,
             _ when Target == typeof(long) => reader.TokenType == JsonTokenType.Number && TryReadInteger(ref reader, out var large) ? large : null,
             _ when Target == typeof(JsonElement) => JsonElement.ParseValue(ref reader),
-            _ when reader.TokenType == (IsList ? JsonTokenType.StartArray : JsonTokenType.StartObject) => ReadNested(ref reader, options),
+            _ when reader.TokenType == JsonTokenType.StartObject && !IsList => ReadNested(ref reader, options),
+            _ when reader.TokenType == JsonTokenType.StartArray && (IsList || typeof(IArrayOrObject).IsAssignableFrom(Target)) => ReadNested(ref reader, options),
             _ => null,
         };
 

@@ -106,7 +106,8 @@ internal static class RequestJson
 
 /// <summary>
 /// A FluentValidation validator of one request record, reporting at the API's paths: snake_case
-/// member names, <c>[i]</c> for list items, and no step for <see cref="Field{T}.Value"/>.
+/// member names, <c>[i]</c> for list items, and no step for <see cref="Field{T}.Value"/> or the
+/// alternatives of an <see cref="IArrayOrObject"/>.
 /// </summary>
 public abstract class RequestValidator<T> : AbstractValidator<T>
 {
@@ -149,7 +150,8 @@ public abstract class RequestValidator<T> : AbstractValidator<T>
         for (var node = expression?.Body as MemberExpression; node is not null; node = node.Expression as MemberExpression)
         {
             var declaring = node.Member.DeclaringType;
-            if (!(declaring is { IsGenericType: true } && declaring.GetGenericTypeDefinition() == typeof(Field<>)))
+            if (!(declaring is { IsGenericType: true } && declaring.GetGenericTypeDefinition() == typeof(Field<>))
+                && !typeof(IArrayOrObject).IsAssignableFrom(declaring))
             {
                 names.Insert(0, JsonNamingPolicy.SnakeCaseLower.ConvertName(node.Member.Name));
             }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Emoty.Domain.Analytics;
 using Emoty.Domain.Collections;
+using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
 
 namespace Emoty.Domain.Json;
@@ -24,4 +25,10 @@ namespace Emoty.Domain.Json;
 [JsonSerializable(typeof(List<Field<string>>))]
 [JsonSerializable(typeof(ShareRequest))]
 [JsonSerializable(typeof(ShareLinkRequest))]
+[JsonSerializable(typeof(PatternRequest))]
+[JsonSerializable(typeof(SequenceRequest))]
+[JsonSerializable(typeof(PositionedSequenceRequest))]
+[JsonSerializable(typeof(List<Field<CellRequest>>))]
+[JsonSerializable(typeof(CellRequest))]
+[JsonSerializable(typeof(PositionRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

@@ -17,21 +17,6 @@ internal sealed class ValidationErrors
 
     public bool Has(string path) => _errors.ContainsKey(path);
 
-    /// <summary>True when some error sits at <paramref name="path"/> or below it (<c>path.x</c>, <c>path[i]</c>).</summary>
-    public bool HasAtOrBelow(string path)
-    {
-        foreach (var key in _errors.Keys)
-        {
-            if (key.StartsWith(path, StringComparison.Ordinal)
-                && (key.Length == path.Length || key[path.Length] is '.' or '['))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     public void Add(string path, string message)
     {
         if (_errors.TryGetValue(path, out var messages))
