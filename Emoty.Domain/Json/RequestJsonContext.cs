@@ -31,4 +31,7 @@ namespace Emoty.Domain.Json;
 [JsonSerializable(typeof(List<Field<CellRequest>>))]
 [JsonSerializable(typeof(CellRequest))]
 [JsonSerializable(typeof(PositionRequest))]
+[JsonSerializable(typeof(BatchRequest))]
+[JsonSerializable(typeof(List<Field<BatchOperationRequest>>))]
+[JsonSerializable(typeof(BatchOperationRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

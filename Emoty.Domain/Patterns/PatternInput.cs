@@ -42,10 +42,20 @@ public static class PatternInput
     {
         ArgumentNullException.ThrowIfNull(pathPrefix);
         var errors = new ValidationErrors();
-        var changes = Read(body, pathPrefix, CreateValidator, errors);
+        var draft = ReadCreate(ReadBody(body, pathPrefix, errors), pathPrefix, errors);
         errors.ThrowIfAny(CreateDetail);
+        return draft!;
+    }
 
-        var sequence = changes!.Sequence.Value;
+    /// <summary>A create body inside a larger request (a batch, a sync operation); null when it is not valid.</summary>
+    internal static PatternDraft? ReadCreate(PatternRequest? body, string pathPrefix, ValidationErrors errors)
+    {
+        if (Read(body, pathPrefix, CreateValidator, errors) is not { } changes)
+        {
+            return null;
+        }
+
+        var sequence = changes.Sequence.Value;
         return new PatternDraft
         {
             Name = changes.Name.Value,
@@ -74,10 +84,30 @@ public static class PatternInput
     {
         ArgumentNullException.ThrowIfNull(pathPrefix);
         var errors = new ValidationErrors();
-        var changes = Read(body, pathPrefix, allowVersion ? ChangesValidator : ServerVersionChangesValidator, errors);
+        var changes = ReadChanges(ReadBody(body, pathPrefix, errors), pathPrefix, allowVersion, errors);
         errors.ThrowIfAny(ChangesDetail);
         return changes!;
     }
+
+    /// <summary>A changes body inside a larger request; null when it is not valid.</summary>
+    internal static PatternChanges? ReadChanges(PatternRequest? body, string pathPrefix, bool allowVersion, ValidationErrors errors) =>
+        Read(body, pathPrefix, allowVersion ? ChangesValidator : ServerVersionChangesValidator, errors);
+
+    /// <summary>A pattern member of a larger request: its record, or null with the reason when it is not an object.</summary>
+    internal static PatternRequest? Body(Field<PatternRequest> member, string pathPrefix, ValidationErrors errors)
+    {
+        if (member.Value is null)
+        {
+            errors.Add(RequestJson.BodyPath(pathPrefix), NotAnObject);
+        }
+
+        return member.Value;
+    }
+
+    private const string NotAnObject = "must be a JSON object";
+
+    private static PatternRequest? ReadBody(JsonElement body, string pathPrefix, ValidationErrors errors) =>
+        RequestJson.Read(body, RequestJsonContext.Default.PatternRequest, pathPrefix, NotAnObject, errors);
 
     /// <summary>
     /// The optional body of a duplicate: <c>{"name"?}</c>, the copy's name (null: the default).
@@ -189,13 +219,14 @@ public static class PatternInput
     /// Reads and validates a body. Positions are checked against each other and against a size sent
     /// with them here; against the current size, by <see cref="PatternChanges.ApplyTo"/>.
     /// </summary>
-    private static PatternChanges? Read(JsonElement body, string prefix, PatternRequestValidator validator, ValidationErrors errors)
+    private static PatternChanges? Read(PatternRequest? request, string prefix, PatternRequestValidator validator, ValidationErrors errors)
     {
-        if (RequestJson.Read(body, RequestJsonContext.Default.PatternRequest, prefix, "must be a JSON object", errors) is not { } request)
+        if (request is null)
         {
             return null;
         }
 
+        var before = errors.Reported;
         validator.Check(request, prefix, errors);
         if (request.Sequence.IsSet && request.Sequence.Value?.Concentric is null)
         {
@@ -203,7 +234,7 @@ public static class PatternInput
             CheckGrid(Positions(request.Sequence), size, prefix + "sequence.emojis", errors);
         }
 
-        return errors.Any ? null : ToChanges(request);
+        return errors.Reported > before ? null : ToChanges(request);
     }
 
     private static PatternChanges ToChanges(PatternRequest request) => new()

@@ -15,10 +15,14 @@ internal sealed class ValidationErrors
 
     public int Count => _errors.Count;
 
+    /// <summary>Every message ever added, those past <see cref="MaxPaths"/> too: a part of a body is valid when this did not grow while reading it.</summary>
+    public int Reported { get; private set; }
+
     public bool Has(string path) => _errors.ContainsKey(path);
 
     public void Add(string path, string message)
     {
+        Reported++;
         if (_errors.TryGetValue(path, out var messages))
         {
             if (!messages.Contains(message))
