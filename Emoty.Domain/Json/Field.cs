@@ -11,7 +11,7 @@ namespace Emoty.Domain.Json;
 /// together with every other problem of the body instead of stopping the read at the first one.
 /// </summary>
 [JsonConverter(typeof(FieldConverterFactory))]
-public readonly record struct Field<T>
+public readonly record struct Field<T> : IField
 {
     /// <summary>True when the member was in the body.</summary>
     public bool IsSet { get; init; }
@@ -27,6 +27,11 @@ public readonly record struct Field<T>
     public static Field<T> Of(T? value) => new() { IsSet = true, IsValid = true, Value = value };
 
     internal static Field<T> WrongType => new() { IsSet = true };
+}
+
+internal interface IField
+{
+    bool IsSet { get; }
 }
 
 /// <summary>

@@ -18,6 +18,12 @@ public abstract record RequestBody
     public Dictionary<string, JsonElement>? Unknown { get; set; }
 
     internal IEnumerable<string> UnknownNames => Unknown?.Keys ?? Enumerable.Empty<string>();
+
+    /// <summary>The declared members the client sent, by their JSON names (for rules on which members go together).</summary>
+    internal IEnumerable<string> SentMembers() =>
+        RequestJsonContext.Default.GetTypeInfo(GetType())!.Properties
+            .Where(p => p.Get?.Invoke(this) is IField { IsSet: true })
+            .Select(p => p.Name);
 }
 
 /// <summary>Reads request records with the strict options of <see cref="RequestJsonContext"/>.</summary>
@@ -129,7 +135,7 @@ public abstract class RequestValidator<T> : AbstractValidator<T>
 
         foreach (var failure in Validate(context).Errors)
         {
-            errors.Add(prefix + failure.PropertyName, failure.ErrorMessage);
+            errors.Add(failure.PropertyName.Length == 0 ? RequestJson.BodyPath(prefix) : prefix + failure.PropertyName, failure.ErrorMessage);
         }
     }
 

@@ -3,6 +3,7 @@ using Emoty.Domain.Analytics;
 using Emoty.Domain.Collections;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
+using Emoty.Domain.Sync;
 
 namespace Emoty.Domain.Json;
 
@@ -34,4 +35,7 @@ namespace Emoty.Domain.Json;
 [JsonSerializable(typeof(BatchRequest))]
 [JsonSerializable(typeof(List<Field<BatchOperationRequest>>))]
 [JsonSerializable(typeof(BatchOperationRequest))]
+[JsonSerializable(typeof(SyncRequest))]
+[JsonSerializable(typeof(List<Field<SyncOperationRequest>>))]
+[JsonSerializable(typeof(SyncOperationRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

@@ -17,16 +17,6 @@ public sealed record BatchOperationRequest : RequestBody
     public Field<string> Id { get; init; }
     public Field<int> Version { get; init; }
     public Field<PatternRequest> Changes { get; init; }
-
-    /// <summary>The names of the declared members the client sent, for the rule on which belong to <see cref="Op"/>.</summary>
-    internal IEnumerable<string> SentMembers()
-    {
-        if (Op.IsSet) yield return "op";
-        if (Pattern.IsSet) yield return "pattern";
-        if (Id.IsSet) yield return "id";
-        if (Version.IsSet) yield return "version";
-        if (Changes.IsSet) yield return "changes";
-    }
 }
 
 /// <summary>
