@@ -180,38 +180,56 @@ internal sealed class PatternRequestValidator : RequestValidator<PatternRequest>
                     // Checked before the cells so that a huge body costs one message.
                     : cells.Count > PatternRules.MaxCells ? $"must have at most {PatternRules.MaxCells} cells"
                     : null));
-            RuleForEach(x => x.Emojis.Value).SetValidator(new CellValidator())
-                .When(x => x.Emojis.Value is { Count: <= PatternRules.MaxCells });
+            // One rule for all cells rather than a child validator per cell: 4096 child validations
+            // cost FluentValidation some 30 ms, several times the read of the body itself.
+            RuleFor(x => x).Custom((sequence, context) =>
+            {
+                var cells = sequence.Emojis.Value!;
+                for (var i = 0; i < cells.Count; i++)
+                {
+                    CheckCell(cells[i], $"emojis[{i}]", context);
+                }
+            }).When(x => x.Emojis.Value is { Count: <= PatternRules.MaxCells });
             RuleFor(x => x.Metadata).Custom((metadata, context) =>
                 context.Fail(metadata.Value is { } value ? PatternMetadata.Compact(value).Error : null));
             RuleFor(x => x).Custom(Unknown<PositionedSequenceRequest>(_ => "is not a known field"));
         }
     }
 
-    private sealed class CellValidator : RequestValidator<Field<CellRequest>>
+    private static void CheckCell(Field<CellRequest> item, string path, ValidationContext<PositionedSequenceRequest> context)
     {
-        public CellValidator()
+        if (item.Value is not { } cell)
         {
-            RuleFor(x => x).Custom((cell, context) => context.Fail(cell.Value is null ? "must be an object with emoji and position" : null));
-            When(x => x.Value is not null, () =>
-            {
-                RuleFor(x => x.Value!.Emoji).Custom((emoji, context) => context.Fail(!emoji.IsSet ? "is required" : EmojiError(emoji)));
-                RuleFor(x => x.Value!.Position).Custom((position, context) =>
-                    context.Fail(!position.IsSet ? "is required" : position.Value is null ? "must be an object with row and col" : null));
-                RuleFor(x => x.Value!.Position.Value!).SetValidator(new PositionValidator()).When(x => x.Value!.Position.Value is not null);
-                RuleFor(x => x.Value!).Custom(Unknown<CellRequest>(_ => "is not a known field"));
-            });
+            context.AddFailure(path, "must be an object with emoji and position");
+            return;
         }
-    }
 
-    /// <summary>Any integers: whether they lie inside the grid is <see cref="PatternInput.CheckGrid"/>'s call, once the size is known.</summary>
-    private sealed class PositionValidator : RequestValidator<PositionRequest>
-    {
-        public PositionValidator()
+        Report(path + ".emoji", !cell.Emoji.IsSet ? "is required" : EmojiError(cell.Emoji));
+        Report(path + ".position", !cell.Position.IsSet ? "is required" : cell.Position.Value is null ? "must be an object with row and col" : null);
+        if (cell.Position.Value is { } position)
         {
-            RuleFor(x => x.Row).Custom((row, context) => context.Fail(!row.IsSet ? "is required" : row.IsWrongType ? "must be an integer" : null));
-            RuleFor(x => x.Col).Custom((col, context) => context.Fail(!col.IsSet ? "is required" : col.IsWrongType ? "must be an integer" : null));
-            RuleFor(x => x).Custom(Unknown<PositionRequest>(_ => "is not a known field"));
+            // Any integers: whether they lie inside the grid is PatternInput.CheckGrid's call, once the size is known.
+            Report(path + ".position.row", !position.Row.IsSet ? "is required" : position.Row.IsWrongType ? "must be an integer" : null);
+            Report(path + ".position.col", !position.Col.IsSet ? "is required" : position.Col.IsWrongType ? "must be an integer" : null);
+            Unknown(position, path + ".position.");
+        }
+
+        Unknown(cell, path + ".");
+
+        void Report(string at, string? message)
+        {
+            if (message is not null)
+            {
+                context.AddFailure(at, message);
+            }
+        }
+
+        void Unknown(RequestBody body, string prefix)
+        {
+            foreach (var name in body.UnknownNames)
+            {
+                context.AddFailure(prefix + name, "is not a known field");
+            }
         }
     }
 }
