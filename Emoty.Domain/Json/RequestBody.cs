@@ -58,6 +58,8 @@ internal static class RequestJson
                 innermost = level;
             }
 
+            // STJ gives no type or code for this; its message is the one way to tell a member given
+            // twice from one that a record without RequestBody.Unknown could not map.
             var duplicate = innermost.Message.StartsWith("Duplicate property", StringComparison.Ordinal);
             errors.Add(path.Length == 0 ? BodyPath(prefix) : prefix + path, duplicate ? "appears more than once" : "is not a known field");
             return null;
@@ -117,6 +119,7 @@ internal static class RequestJson
 /// </summary>
 public abstract class RequestValidator<T> : AbstractValidator<T>
 {
+    // The resolver is process-wide in FluentValidation; these validators are its only users.
     static RequestValidator() => ValidatorOptions.Global.PropertyNameResolver = (_, _, expression) => PathOf(expression);
 
     internal const string Now = "now";
