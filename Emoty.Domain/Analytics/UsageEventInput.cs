@@ -1,132 +1,122 @@
 using System.Globalization;
 using System.Text.Json;
-using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
+using Emoty.Domain.Json;
+using Emoty.Domain.Patterns;
+using FluentValidation;
 
 namespace Emoty.Domain.Analytics;
 
-/// <summary>Validation of POST /api/events: every problem of the body in one 400, at its JSON path.</summary>
+/// <summary>POST /api/events.</summary>
+public sealed record UsageEventsRequest : RequestBody
+{
+    public Field<List<Field<UsageEventItem>>> Events { get; init; }
+}
+
+public sealed record UsageEventItem : RequestBody
+{
+    public Field<string> PatternId { get; init; }
+    public Field<string> EventId { get; init; }
+    public Field<string> Type { get; init; }
+    public Field<string> OccurredAt { get; init; }
+}
+
+/// <summary>Reading of POST /api/events: every problem of the body in one 400, at its JSON path.</summary>
 public static class UsageEventInput
 {
     public const int MaxEvents = 500;
 
     /// <summary>Offline clients send late; older than this, an event no longer fits the 30-day figures.</summary>
-    private static readonly TimeSpan MaxAge = TimeSpan.FromDays(30);
-    private static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromDays(30);
+    internal static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    private static readonly UsageEventsValidator Validator = new();
 
     public static UsageEvent[] Parse(JsonElement body, Caller caller, DateTime now)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (body.ValueKind != JsonValueKind.Object)
+        ArgumentNullException.ThrowIfNull(caller);
+        var errors = new ValidationErrors();
+        var request = RequestJson.Read(body, RequestJsonContext.Default.UsageEventsRequest, "", "must be a JSON object with an events array", errors);
+        if (request is not null)
         {
-            throw Invalid(new() { ["$"] = ["must be a JSON object with an events array"] });
+            Validator.Check(request, "", errors, new DateTimeOffset(now, TimeSpan.Zero));
         }
 
-        foreach (var property in body.EnumerateObject().Where(p => p.Name != "events"))
-        {
-            errors[property.Name] = ["is not a known field"];
-        }
-
-        if (!body.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
-        {
-            errors["events"] = ["is required and must be an array"];
-            throw Invalid(errors);
-        }
-
-        var count = list.GetArrayLength();
-        if (count is 0 or > MaxEvents)
-        {
-            errors["events"] = [$"must hold 1 to {MaxEvents} events"];
-            throw Invalid(errors);
-        }
-
-        var events = new UsageEvent[count];
-        var sender = (caller.UserId, caller.Viewer);
-        var index = 0;
-        foreach (var item in list.EnumerateArray())
-        {
-            var path = $"events[{index}]";
-            events[index++] = ParseOne(item, path, sender, now, errors)!;
-        }
-
-        var duplicated = events.Where(e => e is not null).GroupBy(e => e.EventId).FirstOrDefault(g => g.Count() > 1);
-        if (duplicated is not null)
-        {
-            errors["events"] = [$"event_id {duplicated.Key} appears more than once"];
-        }
-
-        return errors.Count > 0 ? throw Invalid(errors) : events;
+        errors.ThrowIfAny("The events are not valid.");
+        return [.. request!.Events.Value!.Select(item => ToEvent(item.Value!, caller, now))];
     }
 
-    private static UsageEvent? ParseOne(JsonElement item, string path, (Guid? UserId, string Viewer) sender, DateTime now, Dictionary<string, string[]> errors)
+    private static UsageEvent ToEvent(UsageEventItem item, Caller caller, DateTime now)
     {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            errors[path] = ["must be an object"];
-            return null;
-        }
+        var occurredAt = item.OccurredAt.Value is { } text ? UsageEventsValidator.Timestamp(text)!.Value.UtcDateTime : now;
+        // A client clock a little ahead is the client's clock, not the future: such events happened now.
+        return new UsageEvent(item.EventId.Value is { } id ? Guid.Parse(id) : Guid.CreateVersion7(), Guid.Parse(item.PatternId.Value!),
+            caller.UserId, caller.Viewer, item.Type.Value!, occurredAt > now ? now : occurredAt, Authorized: false);
+    }
+}
 
-        Guid? pattern = null;
-        Guid? eventId = null;
-        string? type = null;
-        var occurredAt = now;
-        foreach (var field in item.EnumerateObject())
+internal sealed class UsageEventsValidator : RequestValidator<UsageEventsRequest>
+{
+    public UsageEventsValidator()
+    {
+        RuleFor(x => x).Custom(Unknown<UsageEventsRequest>(_ => "is not a known field"));
+        RuleFor(x => x.Events).Custom((events, context) =>
         {
-            var at = $"{path}.{field.Name}";
-            switch (field.Name)
+            if (events.Value is not { } list)
             {
-                case "pattern_id" when field.Value.ValueKind == JsonValueKind.String && Guid.TryParse(field.Value.GetString(), out var id):
-                    pattern = id;
-                    break;
-                case "pattern_id":
-                    errors[at] = ["must be a pattern id (uuid)"];
-                    break;
-                case "event_id" when field.Value.ValueKind == JsonValueKind.String && Guid.TryParse(field.Value.GetString(), out var given):
-                    eventId = given;
-                    break;
-                case "event_id":
-                    errors[at] = ["must be a uuid (it makes a retried post count once)"];
-                    break;
-                case "type" when field.Value.ValueKind == JsonValueKind.String && UsageEventTypes.All.Contains(field.Value.GetString()!):
-                    type = field.Value.GetString();
-                    break;
-                case "type":
-                    errors[at] = ["must be one of view, like, share, copy, download, edit"];
-                    break;
-                case "occurred_at" when field.Value.ValueKind == JsonValueKind.String
-                    && DateTimeOffset.TryParse(field.Value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when):
-                    // A client clock a little ahead is the client's clock, not the future: such events happened now.
-                    occurredAt = when.UtcDateTime > now ? now : when.UtcDateTime;
-                    if (when.UtcDateTime > now + MaxClockSkew || occurredAt < now - MaxAge)
-                    {
-                        errors[at] = ["must lie within the last 30 days and not in the future"];
-                    }
-
-                    break;
-                case "occurred_at":
-                    errors[at] = ["must be an ISO 8601 timestamp"];
-                    break;
-                default:
-                    errors[at] = ["is not a known field"];
-                    break;
+                context.AddFailure("is required and must be an array");
             }
-        }
-
-        if (pattern is null && !errors.ContainsKey($"{path}.pattern_id"))
-        {
-            errors[$"{path}.pattern_id"] = ["is required"];
-        }
-
-        if (type is null && !errors.ContainsKey($"{path}.type"))
-        {
-            errors[$"{path}.type"] = ["is required"];
-        }
-
-        return pattern is { } p && type is not null
-            ? new UsageEvent(eventId ?? Guid.CreateVersion7(), p, sender.UserId, sender.Viewer, type, occurredAt, Authorized: false)
-            : null;
+            else if (list.Count is 0 or > UsageEventInput.MaxEvents)
+            {
+                context.AddFailure($"must hold 1 to {UsageEventInput.MaxEvents} events");
+            }
+            else if (list.Where(e => e.Value?.EventId.Value is not null && Guid.TryParse(e.Value.EventId.Value, out _))
+                         .GroupBy(e => Guid.Parse(e.Value!.EventId.Value!)).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            {
+                context.AddFailure($"event_id {repeated.Key} appears more than once");
+            }
+        });
+        RuleForEach(x => x.Events.Value).SetValidator(new ItemValidator())
+            .When(x => x.Events.Value is { Count: > 0 and <= UsageEventInput.MaxEvents });
     }
 
-    private static EmotyException Invalid(Dictionary<string, string[]> errors) =>
-        new(ProblemCode.ValidationFailed, "The events are not valid.", errors);
+    internal static DateTimeOffset? Timestamp(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    private sealed class ItemValidator : RequestValidator<Field<UsageEventItem>>
+    {
+        public ItemValidator()
+        {
+            RuleFor(x => x).Custom((item, context) =>
+            {
+                if (item.Value is null)
+                {
+                    context.AddFailure("must be an object");
+                }
+            });
+            When(x => x.Value is not null, () =>
+            {
+                RuleFor(x => x.Value!.PatternId).Custom((id, context) =>
+                    context.Fail(!id.IsSet ? "is required" : IsUuid(id) ? null : "must be a pattern id (uuid)"));
+                RuleFor(x => x.Value!.EventId).Custom((id, context) =>
+                    context.Fail(!id.IsSet || IsUuid(id) ? null : "must be a uuid (it makes a retried post count once)"));
+                RuleFor(x => x.Value!.Type).Custom((type, context) =>
+                    context.Fail(!type.IsSet ? "is required"
+                        : type.Value is { } name && UsageEventTypes.All.Contains(name) ? null
+                        : "must be one of view, like, share, copy, download, edit"));
+                RuleFor(x => x.Value!.OccurredAt).Custom((text, context) =>
+                {
+                    var now = context.Now().UtcDateTime;
+                    context.Fail(!text.IsSet ? null
+                        : text.Value is not { } value || Timestamp(value) is not { } at ? "must be an ISO 8601 timestamp"
+                        : at.UtcDateTime > now + UsageEventInput.MaxClockSkew || at.UtcDateTime < now - UsageEventInput.MaxAge
+                            ? "must lie within the last 30 days and not in the future"
+                            : null);
+                });
+                RuleFor(x => x.Value!).Custom(Unknown<UsageEventItem>(_ => "is not a known field"));
+            });
+        }
+
+        private static bool IsUuid(Field<string> id) => id.Value is { } text && Guid.TryParse(text, out _);
+    }
 }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Emoty.Domain.Errors;
+using Emoty.Domain.Json;
 using Emoty.Domain.Patterns;
+using FluentValidation;
 
 namespace Emoty.Domain.Collections;
 
@@ -19,148 +20,127 @@ public sealed partial record CollectionInput
     public const int MaxDescriptionLength = 500;
     public const int MaxPatternIds = 500;
 
-    private static readonly HashSet<string> ServerFields =
-        ["id", "user_id", "pattern_count", "preview_patterns", "created_at", "updated_at", "permission"];
+    private static readonly CollectionValidator CreateValidator = new(isCreate: true);
+    private static readonly CollectionValidator UpdateValidator = new(isCreate: false);
+    private static readonly PatternIdsValidator AddValidator = new(distinct: false);
+    private static readonly PatternIdsValidator ReorderValidator = new(distinct: true);
 
-    /// <summary>Parses a create (name required, no version) or update (all optional, version allowed) body.</summary>
+    /// <summary>Reads a create (name required, no version) or update (all optional, version allowed) body.</summary>
     public static CollectionInput Parse(JsonElement body, bool isCreate)
     {
         var errors = new ValidationErrors();
-        if (body.ValueKind != JsonValueKind.Object)
+        var request = RequestJson.Read(body, RequestJsonContext.Default.CollectionRequest, "", "must be a JSON object", errors);
+        if (request is not null)
         {
-            errors.Add(PatternInput.RootPath, "must be a JSON object");
-            errors.ThrowIfAny("The collection is not valid.");
+            (isCreate ? CreateValidator : UpdateValidator).Check(request, "", errors);
         }
 
-        var input = new CollectionInput();
-        foreach (var field in body.EnumerateObject())
+        errors.ThrowIfAny(isCreate || body.ValueKind != JsonValueKind.Object ? "The collection is not valid." : "The changes are not valid.");
+        return new CollectionInput
         {
-            var value = field.Value;
-            switch (field.Name)
-            {
-                case "name" when value.ValueKind == JsonValueKind.String:
-                    var name = value.GetString()!.Trim();
-                    if (PatternRules.TextError(name, 1, MaxNameLength, multiline: false) is { } nameError)
-                    {
-                        errors.Add("name", nameError);
-                    }
-
-                    input = input with { Name = name };
-                    break;
-                case "description" when value.ValueKind is JsonValueKind.String or JsonValueKind.Null:
-                    var description = value.GetString();
-                    if (description is not null && PatternRules.TextError(description, 0, MaxDescriptionLength, multiline: true) is { } descriptionError)
-                    {
-                        errors.Add("description", descriptionError);
-                    }
-
-                    input = input with { Description = description };
-                    break;
-                case "color" when value.ValueKind is JsonValueKind.String or JsonValueKind.Null:
-                    var color = value.GetString();
-                    if (color is not null && !ColorPattern().IsMatch(color))
-                    {
-                        errors.Add("color", "must be a colour like #1A2B3C");
-                    }
-
-                    input = input with { Color = color?.ToUpperInvariant() };
-                    break;
-                case "is_public" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
-                    input = input with { IsPublic = value.GetBoolean() };
-                    break;
-                case "parent_id" when value.ValueKind == JsonValueKind.Null:
-                    input = input with { ParentId = Optional<Guid?>.Of(null) };
-                    break;
-                case "parent_id" when value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var parent):
-                    input = input with { ParentId = Optional<Guid?>.Of(parent) };
-                    break;
-                case "version" when !isCreate:
-                    if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var version) && version >= 1)
-                    {
-                        input = input with { Version = version };
-                    }
-                    else
-                    {
-                        errors.Add("version", "must be an integer of at least 1");
-                    }
-
-                    break;
-                case "name" or "description" or "color" or "is_public" or "parent_id":
-                    errors.Add(field.Name, field.Name switch
-                    {
-                        "name" => "must be a string",
-                        "is_public" => "must be true or false",
-                        "parent_id" => "must be a collection id (UUID) or null",
-                        _ => "must be a string or null",
-                    });
-                    break;
-                default:
-                    errors.Add(field.Name, ServerFields.Contains(field.Name) || field.Name == "version" ? "is set by the server" : "is not a known field");
-                    break;
-            }
-        }
-
-        if (isCreate && !input.Name.IsSet && !errors.Has("name"))
-        {
-            errors.Add("name", "is required");
-        }
-
-        errors.ThrowIfAny(isCreate ? "The collection is not valid." : "The changes are not valid.");
-        return input;
+            Name = request!.Name.IsSet ? request.Name.Value!.Trim() : Optional<string>.Absent,
+            Description = request.Description.IsSet ? request.Description.Value : Optional<string?>.Absent,
+            Color = request.Color.IsSet ? request.Color.Value?.ToUpperInvariant() : Optional<string?>.Absent,
+            IsPublic = request.IsPublic.IsSet ? request.IsPublic.Value : Optional<bool>.Absent,
+            ParentId = request.ParentId.IsSet ? request.ParentId.Value is { } parent ? Guid.Parse(parent) : null : Optional<Guid?>.Absent,
+            Version = request.Version.IsSet ? request.Version.Value : null,
+        };
     }
 
     /// <summary><c>{"pattern_ids":[…]}</c>: 1–500 UUIDs (duplicates allowed on add, refused on reorder).</summary>
     public static IReadOnlyList<Guid> ParsePatternIds(JsonElement body, bool distinct)
     {
         var errors = new ValidationErrors();
-        var ids = new List<Guid>();
-        if (body.ValueKind != JsonValueKind.Object)
+        var request = RequestJson.Read(body, RequestJsonContext.Default.PatternIdsRequest, "", "must be a JSON object with pattern_ids", errors);
+        if (request is not null)
         {
-            errors.Add(PatternInput.RootPath, "must be a JSON object with pattern_ids");
-        }
-        else
-        {
-            foreach (var field in body.EnumerateObject().Where(f => f.Name != "pattern_ids"))
-            {
-                errors.Add(field.Name, "is not a known field");
-            }
-
-            if (!body.TryGetProperty("pattern_ids", out var list) || list.ValueKind != JsonValueKind.Array)
-            {
-                errors.Add("pattern_ids", "is required and must be an array of pattern ids");
-            }
-            else if (list.GetArrayLength() is < 1 or > MaxPatternIds)
-            {
-                errors.Add("pattern_ids", $"must hold 1 to {MaxPatternIds} ids");
-            }
-            else
-            {
-                var index = 0;
-                foreach (var item in list.EnumerateArray())
-                {
-                    if (item.ValueKind == JsonValueKind.String && Guid.TryParse(item.GetString(), out var id))
-                    {
-                        if (distinct && ids.Contains(id))
-                        {
-                            errors.Add($"pattern_ids[{index}]", "is listed twice");
-                        }
-
-                        ids.Add(id);
-                    }
-                    else
-                    {
-                        errors.Add($"pattern_ids[{index}]", "must be a pattern id (UUID)");
-                    }
-
-                    index++;
-                }
-            }
+            (distinct ? ReorderValidator : AddValidator).Check(request, "", errors);
         }
 
         errors.ThrowIfAny("The pattern ids are not valid.");
-        return ids;
+        return [.. request!.PatternIds.Value!.Select(id => Guid.Parse(id.Value!))];
     }
+
+    internal static bool IsColor(string color) => ColorPattern().IsMatch(color);
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
     private static partial Regex ColorPattern();
+}
+
+/// <summary>POST and PUT /api/collections.</summary>
+public sealed record CollectionRequest : RequestBody
+{
+    public Field<string> Name { get; init; }
+    public Field<string> Description { get; init; }
+    public Field<string> Color { get; init; }
+    public Field<bool> IsPublic { get; init; }
+    public Field<string> ParentId { get; init; }
+    public Field<int> Version { get; init; }
+}
+
+/// <summary>POST /api/collections/{id}/patterns and PUT …/patterns/order.</summary>
+public sealed record PatternIdsRequest : RequestBody
+{
+    public Field<List<Field<string>>> PatternIds { get; init; }
+}
+
+internal sealed class CollectionValidator : RequestValidator<CollectionRequest>
+{
+    private static readonly HashSet<string> ServerFields =
+        ["id", "user_id", "pattern_count", "preview_patterns", "created_at", "updated_at", "permission", "version"];
+
+    public CollectionValidator(bool isCreate)
+    {
+        RuleFor(x => x.Name).Custom((name, context) =>
+            context.Fail(!name.IsSet ? (isCreate ? "is required" : null)
+                : name.Value is not { } text ? "must be a string"
+                : PatternRules.TextError(text.Trim(), 1, CollectionInput.MaxNameLength, multiline: false)));
+        RuleFor(x => x.Description).Custom((description, context) =>
+            context.Fail(description.IsWrongType ? "must be a string or null"
+                : description.Value is { } text ? PatternRules.TextError(text, 0, CollectionInput.MaxDescriptionLength, multiline: true)
+                : null));
+        RuleFor(x => x.Color).Custom((color, context) =>
+            context.Fail(color.IsWrongType ? "must be a string or null"
+                : color.Value is { } text && !CollectionInput.IsColor(text) ? "must be a colour like #1A2B3C"
+                : null));
+        RuleFor(x => x.IsPublic).Custom((isPublic, context) =>
+            context.Fail(isPublic.IsWrongType ? "must be true or false" : null));
+        RuleFor(x => x.ParentId).Custom((parent, context) =>
+            context.Fail(parent.IsWrongType || (parent.Value is { } text && !Guid.TryParse(text, out _))
+                ? "must be a collection id (UUID) or null" : null));
+        RuleFor(x => x.Version).Custom((version, context) =>
+            context.Fail(!version.IsSet ? null
+                : isCreate ? "is set by the server"
+                : version.IsWrongType || version.Value < 1 ? "must be an integer of at least 1"
+                : null));
+        RuleFor(x => x).Custom(Unknown<CollectionRequest>(name => ServerFields.Contains(name) ? "is set by the server" : "is not a known field"));
+    }
+}
+
+internal sealed class PatternIdsValidator : RequestValidator<PatternIdsRequest>
+{
+    public PatternIdsValidator(bool distinct)
+    {
+        RuleFor(x => x).Custom(Unknown<PatternIdsRequest>(_ => "is not a known field"));
+        RuleFor(x => x.PatternIds).Custom((ids, context) =>
+            context.Fail(ids.Value is not { } list ? "is required and must be an array of pattern ids"
+                : list.Count is < 1 or > CollectionInput.MaxPatternIds ? $"must hold 1 to {CollectionInput.MaxPatternIds} ids"
+                : null));
+        RuleFor(x => x).Custom((request, context) =>
+        {
+            var ids = request.PatternIds.Value!;
+            var seen = new HashSet<Guid>();
+            for (var i = 0; i < ids.Count; i++)
+            {
+                if (ids[i].Value is not { } text || !Guid.TryParse(text, out var id))
+                {
+                    context.AddFailure($"pattern_ids[{i}]", "must be a pattern id (UUID)");
+                }
+                else if (!seen.Add(id) && distinct)
+                {
+                    context.AddFailure($"pattern_ids[{i}]", "is listed twice");
+                }
+            }
+        }).When(x => x.PatternIds.Value is { Count: >= 1 and <= CollectionInput.MaxPatternIds });
+    }
 }

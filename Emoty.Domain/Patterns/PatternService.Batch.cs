@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
+using Emoty.Domain.Json;
 using Emoty.Domain.Persistence;
 
 namespace Emoty.Domain.Patterns;
@@ -73,147 +74,70 @@ public sealed partial class PatternService
 
     private static BatchOperationResult Updated(int index, PatternResource p) => new(index, p.Id, p.Version, "updated");
 
+    private static readonly BatchValidator BatchRules = new();
+
     private static List<BatchOperation> ParseBatch(JsonElement body)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (body.ValueKind != JsonValueKind.Object)
         {
             throw Invalid("$", "must be a JSON object with an operations array");
         }
 
-        foreach (var property in body.EnumerateObject())
+        var errors = new ValidationErrors();
+        var request = RequestJson.Read(body, RequestJsonContext.Default.BatchRequest, "", "must be a JSON object", errors);
+        if (request is not null)
         {
-            if (property.Name != "operations")
+            BatchRules.Check(request, "", errors);
+        }
+
+        if (request?.Operations.Value is not { Count: >= 1 and <= MaxBatchOperations } items)
+        {
+            errors.ThrowIfAny("The batch is not valid.");
+            return [];
+        }
+
+        var operations = new List<BatchOperation>(items.Count);
+        foreach (var (item, index) in items.Select((item, index) => (item.Value, index)))
+        {
+            var at = $"operations[{index}].";
+            var operation = BatchValidator.Allowed(item?.Op.Value) is null ? null : item!.Op.Value switch
             {
-                errors[property.Name] = ["is not a known field"];
+                "create" when item.Pattern.IsSet =>
+                    PatternInput.ReadCreate(PatternInput.Body(item.Pattern, at + "pattern.", errors), at + "pattern.", errors) is { } draft
+                        ? new CreateOperation(index, draft) : null,
+                "update" when item.Changes.IsSet =>
+                    PatternInput.ReadChanges(PatternInput.Body(item.Changes, at + "changes.", errors), at + "changes.", allowVersion: false, errors) is { } changes
+                        ? new UpdateOperation(index, Id(item), Version(item), changes) : null,
+                "delete" => new DeleteOperation(index, Id(item), Version(item)),
+                _ => (BatchOperation?)null,
+            };
+            if (operation is not null)
+            {
+                operations.Add(operation);
             }
         }
 
-        if (!body.TryGetProperty("operations", out var list) || list.ValueKind != JsonValueKind.Array)
+        if (errors.Any)
         {
-            errors["operations"] = ["is required and must be an array"];
-            throw new EmotyException(ProblemCode.ValidationFailed, "The batch is not valid.", errors);
-        }
-
-        var count = list.GetArrayLength();
-        if (count is < 1 or > MaxBatchOperations)
-        {
-            errors["operations"] = [$"must hold 1 to {MaxBatchOperations} operations (it holds {count})"];
-        }
-
-        var operations = new List<BatchOperation>(Math.Min(count, MaxBatchOperations));
-        var index = 0;
-        foreach (var item in list.EnumerateArray().Take(MaxBatchOperations))
-        {
-            try
-            {
-                if (ParseOperation(item, index, errors) is { } operation)
-                {
-                    operations.Add(operation);
-                }
-            }
-            catch (EmotyException invalid) when (invalid.Errors is not null)
-            {
-                foreach (var (path, messages) in invalid.Errors)
-                {
-                    errors[path] = messages;
-                }
-            }
-
-            index++;
-        }
-
-        if (errors.Count > 0)
-        {
-            var first = errors.Keys.FirstOrDefault(k => k.StartsWith("operations[", StringComparison.Ordinal));
+            // The lowest operation with a problem is the one named, as the operations are applied in order.
+            var first = errors.ToDictionary().Keys.Select(OperationOf).Where(i => i is not null).Min();
             throw new EmotyException(ProblemCode.ValidationFailed,
-                first is null ? "The batch is not valid; nothing was written." : $"{first} is not valid; nothing was written.", errors)
+                first is null ? "The batch is not valid; nothing was written." : $"operations[{first}] is not valid; nothing was written.", errors.ToDictionary())
             {
-                OperationIndex = first is null ? null : int.Parse(first.AsSpan(11, first.IndexOf(']') - 11), System.Globalization.CultureInfo.InvariantCulture),
+                OperationIndex = first,
             };
         }
 
         return operations;
+
+        static Guid Id(BatchOperationRequest item) => Guid.TryParse(item.Id.Value, out var id) ? id : default;
+
+        static int? Version(BatchOperationRequest item) => item.Version.IsSet ? item.Version.Value : null;
     }
 
-    private static BatchOperation? ParseOperation(JsonElement item, int index, Dictionary<string, string[]> errors)
-    {
-        var at = $"operations[{index}]";
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            errors[at] = ["must be an object"];
-            return null;
-        }
-
-        var op = item.TryGetProperty("op", out var opElement) && opElement.ValueKind == JsonValueKind.String ? opElement.GetString() : null;
-        string[] allowed = op switch
-        {
-            "create" => ["op", "pattern"],
-            "update" => ["op", "id", "version", "changes"],
-            "delete" => ["op", "id", "version"],
-            _ => ["op"],
-        };
-        if (op is not ("create" or "update" or "delete"))
-        {
-            errors[at + ".op"] = ["must be one of create, update, delete"];
-            return null;
-        }
-
-        var valid = true;
-        foreach (var property in item.EnumerateObject())
-        {
-            if (!allowed.Contains(property.Name))
-            {
-                errors[$"{at}.{property.Name}"] = ["is not a known field for this operation"];
-                valid = false;
-            }
-        }
-
-        if (op == "create")
-        {
-            if (!item.TryGetProperty("pattern", out var pattern))
-            {
-                errors[at + ".pattern"] = ["is required"];
-                return null;
-            }
-
-            var draft = PatternInput.ParseCreate(pattern, at + ".pattern.");
-            return valid ? new CreateOperation(index, draft) : null;
-        }
-
-        Guid id = default;
-        if (!item.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.String || !Guid.TryParse(idElement.GetString(), out id))
-        {
-            errors[at + ".id"] = ["is required and must be a UUID"];
-            valid = false;
-        }
-
-        int? version = null;
-        if (item.TryGetProperty("version", out var versionElement))
-        {
-            if (versionElement.ValueKind == JsonValueKind.Number && versionElement.TryGetInt32(out var v) && v >= 1)
-            {
-                version = v;
-            }
-            else
-            {
-                errors[at + ".version"] = ["must be an integer of at least 1"];
-                valid = false;
-            }
-        }
-
-        if (op == "delete")
-        {
-            return valid ? new DeleteOperation(index, id, version) : null;
-        }
-
-        if (!item.TryGetProperty("changes", out var changesElement))
-        {
-            errors[at + ".changes"] = ["is required"];
-            return null;
-        }
-
-        var changes = PatternInput.ParseChanges(changesElement, at + ".changes.", allowVersion: false);
-        return valid ? new UpdateOperation(index, id, version, changes) : null;
-    }
+    private static int? OperationOf(string path) =>
+        path.StartsWith("operations[", StringComparison.Ordinal)
+        && int.TryParse(path.AsSpan(11, path.IndexOf(']', StringComparison.Ordinal) - 11), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index : null;
 }

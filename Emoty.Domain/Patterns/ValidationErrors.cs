@@ -15,25 +15,14 @@ internal sealed class ValidationErrors
 
     public int Count => _errors.Count;
 
+    /// <summary>Every message ever added, those past <see cref="MaxPaths"/> too: a part of a body is valid when this did not grow while reading it.</summary>
+    public int Reported { get; private set; }
+
     public bool Has(string path) => _errors.ContainsKey(path);
-
-    /// <summary>True when some error sits at <paramref name="path"/> or below it (<c>path.x</c>, <c>path[i]</c>).</summary>
-    public bool HasAtOrBelow(string path)
-    {
-        foreach (var key in _errors.Keys)
-        {
-            if (key.StartsWith(path, StringComparison.Ordinal)
-                && (key.Length == path.Length || key[path.Length] is '.' or '['))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     public void Add(string path, string message)
     {
+        Reported++;
         if (_errors.TryGetValue(path, out var messages))
         {
             if (!messages.Contains(message))

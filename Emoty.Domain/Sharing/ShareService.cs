@@ -23,7 +23,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
     public async Task<Share> ShareAsync(Caller caller, Guid patternId, JsonElement body, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var (target, permission, expiresAt) = ParseShare(body);
+        var (target, permission, expiresAt) = ShareInput.ParseShare(body, time.GetUtcNow());
         var share = await store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             var (pattern, mine) = await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
@@ -93,7 +93,7 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
     public Task<ShareLink> CreateLinkAsync(Caller caller, Guid patternId, JsonElement? body, string baseUrl, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var expiresAt = ParseLink(body);
+        var expiresAt = ShareInput.ParseLink(body, time.GetUtcNow());
         return store.Database.InTransactionAsync(async (connection, transaction) =>
         {
             await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
@@ -169,113 +169,6 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
         AccessPolicy.Demand(mine, needed, What);
         return (pattern, mine);
     }
-
-    private (Guid User, Permission Permission, DateTime? ExpiresAt) ParseShare(JsonElement body)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        Guid user = default;
-        var permission = Permission.None;
-        DateTime? expiresAt = null;
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid(PatternInput.RootPath, "must be a JSON object");
-        }
-
-        foreach (var field in body.EnumerateObject())
-        {
-            switch (field.Name)
-            {
-                case "user_id":
-                    if (field.Value.ValueKind != JsonValueKind.String || !Guid.TryParse(field.Value.GetString(), out user))
-                    {
-                        errors["user_id"] = ["must be a user id (UUID)"];
-                    }
-
-                    break;
-                case "permission":
-                    if (field.Value.ValueKind != JsonValueKind.String || !PermissionNames.TryParseShare(field.Value.GetString(), out permission))
-                    {
-                        errors["permission"] = ["must be one of view, edit, admin"];
-                    }
-
-                    break;
-                case "expires_at":
-                    expiresAt = ParseExpiry(field.Value, errors);
-                    break;
-                default:
-                    errors[field.Name] = ["is not a known field"];
-                    break;
-            }
-        }
-
-        if (!body.TryGetProperty("user_id", out _))
-        {
-            errors["user_id"] = ["is required"];
-        }
-
-        if (!body.TryGetProperty("permission", out _))
-        {
-            errors["permission"] = ["is required"];
-        }
-
-        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The share is not valid.", errors) : (user, permission, expiresAt);
-    }
-
-    private DateTime? ParseLink(JsonElement? body)
-    {
-        if (body is not { } element)
-        {
-            return null;
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        DateTime? expiresAt = null;
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid(PatternInput.RootPath, "must be a JSON object");
-        }
-
-        foreach (var field in element.EnumerateObject())
-        {
-            if (field.Name == "expires_at")
-            {
-                expiresAt = ParseExpiry(field.Value, errors);
-            }
-            else
-            {
-                errors[field.Name] = ["is not a known field"];
-            }
-        }
-
-        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The link is not valid.", errors) : expiresAt;
-    }
-
-    private DateTime? ParseExpiry(JsonElement value, Dictionary<string, string[]> errors)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String
-            || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-            || !HasOffset(value.GetString()!))
-        {
-            errors["expires_at"] = ["must be an ISO-8601 timestamp with an offset, e.g. 2026-12-31T23:59:59Z"];
-            return null;
-        }
-
-        if (at <= time.GetUtcNow())
-        {
-            errors["expires_at"] = ["must lie in the future"];
-            return null;
-        }
-
-        return at.UtcDateTime;
-    }
-
-    private static bool HasOffset(string text) =>
-        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 
     private (int Limit, PageCursor? Cursor) ParsePage(IEnumerable<KeyValuePair<string, string?>> parameters)
     {

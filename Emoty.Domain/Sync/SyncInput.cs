@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Emoty.Domain.Errors;
+using Emoty.Domain.Json;
 using Emoty.Domain.Patterns;
 
 namespace Emoty.Domain.Sync;
@@ -55,51 +56,22 @@ public static partial class SyncInput
 
     private const string BatchDetail = "The sync batch is not valid; nothing was stored.";
 
-    private static readonly HashSet<string> BatchFields = ["client_id", "batch_id", "operations"];
-    private static readonly HashSet<string> CreateFields = ["op_id", "type", "client_modified_at", "temp_id", "pattern"];
-    private static readonly HashSet<string> UpdateFields = ["op_id", "type", "client_modified_at", "id", "base_version", "changes"];
-    private static readonly HashSet<string> DeleteFields = ["op_id", "type", "client_modified_at", "id", "base_version"];
-    private static readonly HashSet<string> AnyOperationFields = [.. CreateFields, .. UpdateFields];
+    private static readonly SyncRequestValidator BatchRules = new();
+    private static readonly SyncOperationValidator OperationRules = new();
 
     public static SyncBatchRequest ParseBatch(JsonElement body)
     {
         var errors = new ValidationErrors();
-        if (body.ValueKind != JsonValueKind.Object)
+        var request = RequestJson.Read(body, RequestJsonContext.Default.SyncRequest, "", "must be a JSON object with client_id, batch_id and operations", errors);
+        if (request is not null)
         {
-            errors.Add(PatternInput.RootPath, "must be a JSON object with client_id, batch_id and operations");
-            errors.ThrowIfAny(BatchDetail);
+            BatchRules.Check(request, "", errors);
         }
 
-        var fields = ReadFields(body, PatternInput.RootPath, "", BatchFields, "is not a known field", errors);
-        string? clientId = null;
-        if (!fields.TryGetValue("client_id", out var clientElement))
-        {
-            errors.Add("client_id", "is required");
-        }
-        else if (TryReadText(clientElement, out var text) && TextError(text, MaxClientIdLength) is null)
-        {
-            clientId = text;
-        }
-        else
-        {
-            errors.Add("client_id", $"must be a string of 1 to {MaxClientIdLength} characters without control characters");
-        }
-
-        var batchId = ReadUuid(fields, "batch_id", "batch_id", errors);
-        IReadOnlyList<SyncOperation> operations = [];
-        var operationsJson = "";
-        if (!fields.TryGetValue("operations", out var list))
-        {
-            errors.Add("operations", "is required");
-        }
-        else
-        {
-            operations = ParseOperations(list, errors);
-            operationsJson = list.GetRawText();
-        }
-
+        var operations = request?.Operations.Value is { } list && CountError(list.Count) is null ? ReadOperations(list, errors) : [];
         errors.ThrowIfAny(BatchDetail);
-        return new SyncBatchRequest(clientId!, batchId!.Value, operations, operationsJson);
+        // The operations are stored as the client sent them and read again, by the same rules, when the batch is processed.
+        return new SyncBatchRequest(request!.ClientId.Value!, Guid.ParseExact(request.BatchId.Value!, "D"), operations, body.GetProperty("operations").GetRawText());
     }
 
     /// <summary>The operations of a stored batch, read with the same rules they were accepted by.</summary>
@@ -107,9 +79,15 @@ public static partial class SyncInput
     public static IReadOnlyList<SyncOperation> ParseStored(string operationsJson)
     {
         ArgumentNullException.ThrowIfNull(operationsJson);
-        using var document = JsonDocument.Parse(operationsJson);
+        var list = JsonSerializer.Deserialize(operationsJson, RequestJsonContext.Default.ListFieldSyncOperationRequest)
+            ?? throw new EmotyException(ProblemCode.ValidationFailed, "The stored operations are not valid.");
         var errors = new ValidationErrors();
-        var operations = ParseOperations(document.RootElement, errors);
+        if (CountError(list.Count) is { } countError)
+        {
+            errors.Add("operations", countError);
+        }
+
+        var operations = errors.Any ? [] : ReadOperations(list, errors);
         errors.ThrowIfAny("The stored operations are not valid.");
         return operations;
     }
@@ -152,26 +130,27 @@ public static partial class SyncInput
         return (since, limit);
     }
 
-    private static List<SyncOperation> ParseOperations(JsonElement list, ValidationErrors errors)
+    internal static string? CountError(int count) =>
+        count is < 1 or > MaxOperations ? $"must hold 1 to {MaxOperations} operations (it holds {count})" : null;
+
+    internal static SyncOperationType? TypeOf(string? name) => name switch
     {
-        var operations = new List<SyncOperation>();
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add("operations", "must be an array");
-            return operations;
-        }
+        "create" => SyncOperationType.Create,
+        "update" => SyncOperationType.Update,
+        "delete" => SyncOperationType.Delete,
+        _ => null,
+    };
 
-        var count = list.GetArrayLength();
-        if (count is < 1 or > MaxOperations)
-        {
-            errors.Add("operations", $"must hold 1 to {MaxOperations} operations (it holds {count})");
-            return operations;
-        }
+    // RFC 3339: the offset is mandatory, so that every client's clock is read the same way.
+    internal static DateTimeOffset? Timestamp(string text) =>
+        Rfc3339().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
-        var index = 0;
-        foreach (var item in list.EnumerateArray())
+    private static List<SyncOperation> ReadOperations(List<Field<SyncOperationRequest>> list, ValidationErrors errors)
+    {
+        var operations = new List<SyncOperation>(list.Count);
+        for (var index = 0; index < list.Count; index++)
         {
-            if (ParseOperation(item, index++, errors) is { } operation)
+            if (ReadOperation(list[index], index, errors) is { } operation)
             {
                 operations.Add(operation);
             }
@@ -181,76 +160,23 @@ public static partial class SyncInput
         return operations;
     }
 
-    private static SyncOperation? ParseOperation(JsonElement item, int index, ValidationErrors errors)
+    private static SyncOperation? ReadOperation(Field<SyncOperationRequest> item, int index, ValidationErrors errors)
     {
-        var at = $"operations[{index}]";
-        if (item.ValueKind != JsonValueKind.Object)
+        var at = $"operations[{index}].";
+        var before = errors.Reported;
+        OperationRules.Check(item, at, errors);
+        if (item.Value is not { } operation || TypeOf(operation.Type.Value) is not { } type)
         {
-            errors.Add(at, "must be an object");
             return null;
         }
 
-        var before = errors.Count;
-        SyncOperationType? type = null;
-        if (!item.TryGetProperty("type", out var typeElement))
-        {
-            errors.Add(at + ".type", "is required");
-        }
-        else if (TryReadText(typeElement, out var typeName) && typeName is "create" or "update" or "delete")
-        {
-            type = Enum.Parse<SyncOperationType>(typeName, ignoreCase: true);
-        }
-        else
-        {
-            errors.Add(at + ".type", "must be one of create, update, delete");
-        }
-
-        var (allowed, unknown) = type switch
-        {
-            SyncOperationType.Create => (CreateFields, "is not a field of a create operation"),
-            SyncOperationType.Update => (UpdateFields, "is not a field of an update operation"),
-            SyncOperationType.Delete => (DeleteFields, "is not a field of a delete operation"),
-            _ => (AnyOperationFields, "is not a known field"),
-        };
-        var fields = ReadFields(item, at, at + ".", allowed, unknown, errors);
-        var opId = ReadUuid(fields, "op_id", at + ".op_id", errors);
-        var modifiedAt = ReadTimestamp(fields, at + ".client_modified_at", errors);
-        var baseVersion = ReadBaseVersion(fields, at + ".base_version", errors);
-        string? tempId = null;
-        if (fields.TryGetValue("temp_id", out var tempElement))
-        {
-            tempId = TryReadText(tempElement, out var text) && TextError(text, MaxTempIdLength) is null ? text : null;
-            if (tempId is null)
-            {
-                errors.Add(at + ".temp_id", $"must be a string of 1 to {MaxTempIdLength} characters without control characters");
-            }
-        }
-
-        string? target = null;
-        if (type is SyncOperationType.Update or SyncOperationType.Delete)
-        {
-            if (!fields.TryGetValue("id", out var idElement))
-            {
-                errors.Add(at + ".id", "is required");
-            }
-            else if (TryReadText(idElement, out var id) && (IsUuid(id) || TextError(id, MaxTempIdLength) is null))
-            {
-                target = id;
-            }
-            else
-            {
-                errors.Add(at + ".id", $"must be a pattern id (UUID) or a temp_id of 1 to {MaxTempIdLength} characters");
-            }
-        }
-
-        var pattern = type == SyncOperationType.Create
-            ? ReadBody(fields, "pattern", at, errors, (element, prefix) => PatternInput.ParseCreate(element, prefix))
+        var pattern = type == SyncOperationType.Create && operation.Pattern.IsSet
+            ? PatternInput.ReadCreate(PatternInput.Body(operation.Pattern, at + "pattern.", errors), at + "pattern.", errors)
             : null;
-        var changes = type == SyncOperationType.Update
-            ? ReadBody(fields, "changes", at, errors, (element, prefix) => PatternInput.ParseChanges(element, prefix, allowVersion: false))
+        var changes = type == SyncOperationType.Update && operation.Changes.IsSet
+            ? PatternInput.ReadChanges(PatternInput.Body(operation.Changes, at + "changes.", errors), at + "changes.", allowVersion: false, errors)
             : null;
-
-        if (errors.Count > before || type is not { } known || opId is not { } op || modifiedAt is not { } modified)
+        if (errors.Reported > before)
         {
             return null;
         }
@@ -258,12 +184,12 @@ public static partial class SyncInput
         return new SyncOperation
         {
             Index = index,
-            OpId = op,
-            Type = known,
-            TempId = tempId,
-            Target = target,
-            BaseVersion = baseVersion,
-            ClientModifiedAt = modified,
+            OpId = Guid.ParseExact(operation.OpId.Value!, "D"),
+            Type = type,
+            TempId = type == SyncOperationType.Create ? operation.TempId.Value : null,
+            Target = type == SyncOperationType.Create ? null : operation.Id.Value,
+            BaseVersion = type == SyncOperationType.Create || !operation.BaseVersion.IsSet ? null : operation.BaseVersion.Value,
+            ClientModifiedAt = Timestamp(operation.ClientModifiedAt.Value!)!.Value,
             Pattern = pattern,
             Changes = changes,
         };
@@ -299,140 +225,11 @@ public static partial class SyncInput
         }
     }
 
-    /// <summary>The members of an object by name, reporting names that are unknown, repeated or not valid text.</summary>
-    private static Dictionary<string, JsonElement> ReadFields(
-        JsonElement value, string path, string prefix, HashSet<string> allowed, string unknownMessage, ValidationErrors errors)
-    {
-        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in value.EnumerateObject())
-        {
-            string name;
-            try
-            {
-                name = property.Name;
-            }
-            catch (InvalidOperationException)
-            {
-                errors.Add(path, "has a field name that is not valid text");
-                continue;
-            }
-
-            if (!allowed.Contains(name))
-            {
-                errors.Add(prefix + name, unknownMessage);
-            }
-            else if (!fields.TryAdd(name, property.Value))
-            {
-                errors.Add(prefix + name, "appears more than once");
-            }
-        }
-
-        return fields;
-    }
-
-    private static T? ReadBody<T>(Dictionary<string, JsonElement> fields, string name, string at, ValidationErrors errors, Func<JsonElement, string, T> parse)
-        where T : class
-    {
-        if (!fields.TryGetValue(name, out var element))
-        {
-            errors.Add($"{at}.{name}", "is required");
-            return null;
-        }
-
-        try
-        {
-            return parse(element, $"{at}.{name}.");
-        }
-        catch (EmotyException invalid) when (invalid.Errors is not null)
-        {
-            foreach (var (path, messages) in invalid.Errors)
-            {
-                foreach (var message in messages)
-                {
-                    errors.Add(path, message);
-                }
-            }
-
-            return null;
-        }
-    }
-
-    private static Guid? ReadUuid(Dictionary<string, JsonElement> fields, string name, string path, ValidationErrors errors)
-    {
-        if (!fields.TryGetValue(name, out var element))
-        {
-            errors.Add(path, "is required");
-            return null;
-        }
-
-        if (TryReadText(element, out var text) && Guid.TryParseExact(text, "D", out var id))
-        {
-            return id;
-        }
-
-        errors.Add(path, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
-        return null;
-    }
-
-    private static DateTimeOffset? ReadTimestamp(Dictionary<string, JsonElement> fields, string path, ValidationErrors errors)
-    {
-        if (!fields.TryGetValue("client_modified_at", out var element))
-        {
-            errors.Add(path, "is required");
-            return null;
-        }
-
-        if (TryReadText(element, out var text) && Rfc3339().IsMatch(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-        {
-            return at;
-        }
-
-        errors.Add(path, "must be an ISO-8601 timestamp with an offset, like 2026-11-25T09:51:51.123Z");
-        return null;
-    }
-
-    private static int? ReadBaseVersion(Dictionary<string, JsonElement> fields, string path, ValidationErrors errors)
-    {
-        if (!fields.TryGetValue("base_version", out var element))
-        {
-            return null;
-        }
-
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var version) && version >= 1)
-        {
-            return version;
-        }
-
-        errors.Add(path, "must be a positive integer");
-        return null;
-    }
-
-    private static bool TryReadText(JsonElement value, out string text)
-    {
-        text = "";
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        try
-        {
-            text = value.GetString()!;
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped unpaired surrogate: not text that PostgreSQL (or anyone) can store.
-            return false;
-        }
-    }
-
     /// <summary>
     /// Identifiers are counted in code points, as the database's CHECKs count them, and may not
     /// hold control characters (NUL cannot be stored in jsonb at all).
     /// </summary>
-    private static string? TextError(string value, int max)
+    internal static string? TextError(string value, int max)
     {
         var count = 0;
         foreach (var rune in value.EnumerateRunes())
@@ -448,9 +245,7 @@ public static partial class SyncInput
         return count >= 1 && count <= max ? null : "wrong length";
     }
 
-    private static bool IsUuid(string text) => Guid.TryParseExact(text, "D", out _);
-
-    // RFC 3339: date, 'T', time with an optional fraction (.NET keeps 7 digits) and a mandatory offset.
+    // Date, 'T', time with an optional fraction (.NET keeps 7 digits) and a mandatory offset.
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 }
