@@ -297,11 +297,14 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// <summary>
         /// The bounded walk of public patterns (see the class): the first matches among the first
         /// <see cref="Window"/> rows in the page's order. Null where it cannot help: browsing with
-        /// nothing to match (the sort index is the plan) or a page deeper than the window.
+        /// nothing to match (the sort index is the plan), a page deeper than the window, or a
+        /// filter that an index narrows to a few rows whatever the word (one creator's patterns,
+        /// one pattern's remixes, the caller's favourites).
         /// </summary>
         public string? WindowSql()
         {
-            if (BranchLimit > Window || (_filters == LiveOnly && _query.Sort != PatternSort.Relevance))
+            var narrowed = _query.UserId is not null || _query.ParentPatternId is not null || _query.FavoritedByMe == true;
+            if (BranchLimit > Window || narrowed || (_filters == LiveOnly && _query.Sort != PatternSort.Relevance))
             {
                 return null;
             }
@@ -554,7 +557,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
             if (q.Query is { Length: > 0 } text)
             {
-                Add(tsQuery is null ? "true" : $"p.search_vector @@ {tsQuery}", "query", text);
+                // In the caller's own and shared branches the text is tested on their few rows, for
+                // the reason the scalars are (IS TRUE keeps the word's GIN bitmap out of the plan).
+                var match = scalarsIndexable ? $"p.search_vector @@ {tsQuery}" : $"(p.search_vector @@ {tsQuery}) IS TRUE";
+                Add(tsQuery is null ? "true" : match, "query", text);
             }
             else if (q.Sort == PatternSort.Relevance)
             {

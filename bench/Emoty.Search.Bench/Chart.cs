@@ -16,14 +16,15 @@ public static class Chart
     {
         var plot = new Plot();
         var xs = sizes.Select(s => Math.Log10(s)).ToArray();
-        for (var i = 0; i < Drawn.Length; i++)
+        var drawn = Drawn.Where(shape => results.Values.All(rows => rows.Any(r => r.Shape == shape))).ToArray();
+        for (var i = 0; i < drawn.Length; i++)
         {
             var color = new ScottPlot.Palettes.Category10().GetColor(i);
-            var project = plot.Add.Scatter(xs, Series(sizes, results, Drawn[i], r => r.Project.P99));
+            var project = plot.Add.Scatter(xs, Series(sizes, results, drawn[i], r => r.Project.P99));
             project.Color = color;
             project.LineWidth = 2;
-            project.LegendText = Drawn[i];
-            var plain = plot.Add.Scatter(xs, Series(sizes, results, Drawn[i], r => r.Straightforward.P99));
+            project.LegendText = drawn[i];
+            var plain = plot.Add.Scatter(xs, Series(sizes, results, drawn[i], r => r.Straightforward.P99));
             plain.Color = color;
             plain.LinePattern = LinePattern.Dashed;
         }
@@ -34,7 +35,8 @@ public static class Chart
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             xs.Select((x, i) => new Tick(x, sizes[i].ToString("N0"))).ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(-1, 5).Select(e => new Tick(e, Math.Pow(10, e).ToString("0.#"))).ToArray());
+            Enumerable.Range(-1, 6).Select(e => new Tick(e, Math.Pow(10, e).ToString("#,0.#"))).ToArray());
+        plot.Axes.SetLimits(xs[0] - 0.2, xs[^1] + 0.2, -1, 4);
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, 1400, 900);
     }

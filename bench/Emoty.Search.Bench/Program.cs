@@ -4,7 +4,7 @@
 // project's search store, the same search over HTTP through the local host, and the straightforward
 // SQL of it. Prints p50/p95/p99/max per shape and the ratio project / straightforward, checks the
 // targets of docs/benchmarks.md at the largest size, and draws docs/search-p99.png.
-//   dotnet run -c Release --project bench/Emoty.Search.Bench [-- --patterns 10000,100000,1000000 --seed 1 --runs 200 --no-http --only TEXT]
+//   dotnet run -c Release --project bench/Emoty.Search.Bench [-- --patterns 10000,100000,1000000 --seed 1 --runs 200 --budget 20 --no-http --only TEXT]
 using System.Diagnostics;
 using Dapper;
 using Emoty.Admin.Generator;
@@ -21,7 +21,7 @@ var seed = int.Parse(Argument("--seed", "1"));
 var runs = int.Parse(Argument("--runs", "200"));
 var overHttp = !args.Contains("--no-http");
 var root = RepositoryRoot();
-var budget = TimeSpan.FromSeconds(20);
+var budget = TimeSpan.FromSeconds(int.Parse(Argument("--budget", "20")));
 // --only TEXT keeps the shapes whose name contains it (while working on one).
 var only = Argument("--only", "");
 var shapes = Workload.Shapes().Where(s => s.Name.Contains(only, StringComparison.Ordinal)).ToList();
