@@ -66,17 +66,37 @@ public sealed record SyncChange(Guid Id, string Change)
 public sealed record SyncChangePage(IReadOnlyList<SyncChange> Changes, string NextCursor, bool HasMore);
 
 /// <summary>
-/// What one delivery of a batch did: its final status, <see cref="Skipped"/> (unknown, finished, or
-/// held by a live worker), <see cref="Deferred"/> (sent back to wait for an earlier batch of its
-/// user) or <see cref="Ignored"/> (the message named no batch).
-/// <see cref="ChangedPatternIds"/> are the patterns whose writes this delivery committed, or found
-/// committed by an earlier delivery (named again so that their cache entries surely go).
+/// What one batch's processing ended in: its final status, and the patterns whose writes it
+/// committed or found committed by an earlier attempt (named again so that their cache entries surely go).
 /// </summary>
-public sealed record SyncBatchOutcome(Guid BatchId, string Status, IReadOnlyList<Guid> ChangedPatternIds)
+public sealed record SyncBatchOutcome(Guid BatchId, string Status, IReadOnlyList<Guid> ChangedPatternIds);
+
+/// <summary>
+/// What one queue message did. A message names a batch, and its delivery drains that batch's user:
+/// <see cref="Processed"/> are the user's batches it took, in order. None when they were all
+/// finished or in a live worker's hands (whose drain takes the named batch too).
+/// </summary>
+public sealed record SyncDelivery(Guid BatchId, IReadOnlyList<SyncBatchOutcome> Processed)
 {
+    /// <summary>Neither processed nor in need of it here: unknown, finished, or another worker's.</summary>
     public const string Skipped = "skipped";
-    public const string Deferred = "deferred";
+
+    /// <summary>The message named no batch.</summary>
     public const string Ignored = "ignored";
+
+    /// <summary>The named batch's final status when this delivery processed it, else <see cref="Skipped"/> or <see cref="Ignored"/>.</summary>
+    public string Status => Processed.FirstOrDefault(batch => batch.BatchId == BatchId)?.Status ?? (BatchId == Guid.Empty ? Ignored : Skipped);
+
+    public IReadOnlyList<Guid> ChangedPatternIds => Processed.SelectMany(batch => batch.ChangedPatternIds).ToArray();
+}
+
+/// <summary>An operation's recorded result (sync_operations), whichever batch applied it.</summary>
+public sealed record RecordedOperation
+{
+    public required Guid OpId { get; init; }
+    public required Guid UserId { get; init; }
+    public required string Result { get; init; }
+    public Guid? PatternId { get; init; }
 }
 
 /// <summary>A row of sync_batches. <see cref="Operations"/> is read only when the batch is processed.</summary>

@@ -9,56 +9,96 @@ using Npgsql;
 namespace Emoty.Domain.Sync;
 
 /// <summary>
-/// Applying a batch. Each operation runs in a transaction of its own that also records its op_id
-/// and result (and its temp_id mapping), so an operation is applied exactly once however often its
-/// batch or op_id arrives, a crash halfway keeps what was done, and no row lock is held for longer
-/// than one operation (a 1000-operation batch in one transaction would block the HTTP writers of
-/// every pattern it touched until its end). Inside that transaction a savepoint surrounds the write:
-/// a rejected operation rolls back to it and records its rejection instead.
+/// Applying batches. A queue message names a batch, and its delivery drains the batch's user: it
+/// claims the user's oldest unfinished batch, applies it, and takes the next, until none is left,
+/// so a user's batches run in order and a message for a user whose batches are in a live worker's
+/// hands has nothing to do (that worker takes its batch too). The claim is a lease of seconds that
+/// every chunk renews in its own transaction, so a worker that died lets go of its batch seconds
+/// later, and one that lost its lease can commit nothing.
+/// Operations are applied in chunks, one transaction each, that record every op_id with its result
+/// (and its temp_id mapping), so an operation is applied exactly once however often its batch or
+/// op_id arrives, and a crash halfway keeps every committed chunk. A savepoint surrounds each
+/// operation's write: a rejected operation rolls back to it and records its rejection instead.
 /// </summary>
 public sealed partial class SyncService
 {
     private const string Savepoint = "sync_operation";
 
+    /// <summary>
+    /// Operations one transaction applies at most. Each writes in a savepoint of its own, and a
+    /// transaction with more than 64 subtransactions that wrote overflows PostgreSQL's per-backend
+    /// cache of them, which slows every snapshot of the server until it ends.
+    /// </summary>
+    internal const int ChunkOperations = 50;
+
+    /// <summary>A chunk commits once it has run this long: it holds the row locks of the patterns it wrote, and holds back the changes feed, until then.</summary>
+    private static readonly TimeSpan ChunkTime = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long one delivery drains its user before it hands the rest to a message of their own (host.json's functionTimeout is 5 minutes).</summary>
+    public static readonly TimeSpan DrainBudget = TimeSpan.FromMinutes(2);
+
     private sealed record Applied(string ResultJson, Guid? ChangedPatternId);
 
+    private sealed record Chunk(List<string> Results, List<Guid> Changed);
+
     /// <summary>The queue function's entry: a message names a batch; anything else is logged and dropped (no retry can fix it).</summary>
-    public async Task<SyncBatchOutcome> ProcessMessageAsync(string message, CancellationToken cancellationToken)
+    public async Task<SyncDelivery> ProcessMessageAsync(string message, CancellationToken cancellationToken)
     {
         if (SyncQueue.Parse(message) is not { } batchId)
         {
             logger.LogWarning("Dropped a sync-batches message that names no batch ({Length} characters)", message?.Length ?? 0);
-            return new SyncBatchOutcome(Guid.Empty, SyncBatchOutcome.Ignored, []);
+            return new SyncDelivery(Guid.Empty, []);
         }
 
         return await ProcessAsync(batchId, cancellationToken);
     }
 
     /// <summary>
-    /// Applies the batch's operations in order and completes it. Safe to call for the same batch any
-    /// number of times and from several instances at once: only the one that claims it works on it,
-    /// and every operation already recorded is answered from its record.
+    /// Drains the user of <paramref name="batchId"/>: applies their unfinished batches in order and
+    /// completes each. Safe to call for the same batch any number of times and from several
+    /// instances at once: only the holder of a batch's lease works on it, and every operation
+    /// already recorded is answered from its record.
     /// </summary>
-    public async Task<SyncBatchOutcome> ProcessAsync(Guid batchId, CancellationToken cancellationToken)
+    public async Task<SyncDelivery> ProcessAsync(Guid batchId, CancellationToken cancellationToken)
     {
-        var batch = await store.ClaimAsync(batchId, Lease, cancellationToken);
-        if (batch is null)
+        if (await store.FindUserAsync(batchId, cancellationToken) is not { } user)
         {
-            if (await store.IsWaitingAsync(batchId, cancellationToken))
-            {
-                // An earlier batch of this user is not finished: come back after it rather than overtake it.
-                await queue.SendAsync(batchId, cancellationToken, WaitBehindEarlierBatch);
-                await store.MarkEnqueuedAsync(batchId, cancellationToken);
-                return new SyncBatchOutcome(batchId, SyncBatchOutcome.Deferred, []);
-            }
-
-            // Unknown, already finished, or in the hands of a live worker: nothing to do here.
-            return new SyncBatchOutcome(batchId, SyncBatchOutcome.Skipped, []);
+            return new SyncDelivery(batchId, []);
         }
 
+        var processed = new List<SyncBatchOutcome>();
+        var started = time.GetTimestamp();
+        var owner = Guid.NewGuid();
+        while (await store.ClaimNextAsync(user, owner, Lease, cancellationToken) is { } batch)
+        {
+            if (await RunAsync(batch, owner, cancellationToken) is not { } outcome)
+            {
+                // The lease lapsed while this worker was stalled and someone else claimed the batch: it drains on.
+                logger.LogWarning("Lost the lease of sync batch {BatchId}; its new holder goes on", batch.BatchId);
+                break;
+            }
+
+            processed.Add(outcome);
+            if (time.GetElapsedTime(started) > DrainBudget)
+            {
+                await HandOffAsync(batch.BatchId, cancellationToken);
+                break;
+            }
+        }
+
+        return new SyncDelivery(batchId, processed);
+    }
+
+    /// <summary>
+    /// Applies one claimed batch and completes it; null when its lease was lost on the way. A failure
+    /// gives the batch back (the message's retry or recovery takes it again), and on the last
+    /// attempt fails it.
+    /// </summary>
+    private async Task<SyncBatchOutcome?> RunAsync(SyncBatchRow batch, Guid owner, CancellationToken cancellationToken)
+    {
         if (batch.Attempts > MaxAttempts)
         {
-            return await FailAsync(batch, $"The batch could not be processed in {MaxAttempts} attempts.", []);
+            return await FailAsync(batch, owner, $"The batch could not be processed in {MaxAttempts} attempts.", []);
         }
 
         IReadOnlyList<SyncOperation> operations;
@@ -68,100 +108,205 @@ public sealed partial class SyncService
         }
         catch (EmotyException invalid)
         {
-            return await FailAsync(batch, $"The stored operations are not valid: {string.Join("; ", invalid.Errors?.Keys ?? [])}", []);
+            return await FailAsync(batch, owner, $"The stored operations are not valid: {string.Join("; ", invalid.Errors?.Keys ?? [])}", []);
         }
 
-        var results = new List<string>(operations.Count);
         var changed = new List<Guid>();
         try
         {
-            foreach (var operation in operations)
+            var recorded = await store.FindRecordedAsync(operations.Select(operation => operation.OpId).ToArray(), cancellationToken);
+            var tempIds = new TempIds(await store.FindTempIdsAsync(batch.UserId,
+                operations.Select(operation => operation.TempId ?? operation.Target!).Distinct().ToArray(), cancellationToken));
+            var results = new List<string>(operations.Count);
+            while (results.Count < operations.Count)
             {
-                var applied = await ApplyOnceAsync(batch, operation, cancellationToken);
-                results.Add(applied.ResultJson);
-                // Committed: the changed pattern is final, so cached copies of it go now, not at the batch's end.
-                if (applied.ChangedPatternId is { } id)
+                if (await ApplyChunkAsync(batch, owner, operations, results.Count, recorded, tempIds, cancellationToken) is not { } chunk)
                 {
-                    changed.Add(id);
-                    await cache.InvalidateAsync([id]);
+                    return null;
+                }
+
+                results.AddRange(chunk.Results);
+                // Committed: the chunk's patterns are final, so cached copies of them go now, not at the batch's end.
+                if (chunk.Changed.Count > 0)
+                {
+                    changed.AddRange(chunk.Changed);
+                    await cache.InvalidateAsync(chunk.Changed);
                 }
             }
 
-            await store.CompleteAsync(batch.BatchId, "[" + string.Join(',', results) + "]", cancellationToken);
+            if (!await store.CompleteAsync(batch.BatchId, owner, "[" + string.Join(',', results) + "]", cancellationToken))
+            {
+                return null;
+            }
         }
         catch (Exception failure) when (batch.Attempts >= MaxAttempts && !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(failure, "Sync batch {BatchId} failed on its last attempt ({Attempt})", batch.BatchId, batch.Attempts);
-            return await FailAsync(batch, $"The batch could not be processed in {MaxAttempts} attempts.", changed);
+            return await FailAsync(batch, owner, $"The batch could not be processed in {MaxAttempts} attempts.", changed);
         }
         catch (Exception)
         {
-            await ReleaseAsync(batch.BatchId);
+            await ReleaseAsync(batch.BatchId, owner);
             throw;
         }
 
         return new SyncBatchOutcome(batch.BatchId, SyncBatchStatuses.Completed, changed);
     }
 
-    private async Task<SyncBatchOutcome> FailAsync(SyncBatchRow batch, string error, IReadOnlyList<Guid> changed)
+    private async Task<SyncBatchOutcome> FailAsync(SyncBatchRow batch, Guid owner, string error, IReadOnlyList<Guid> changed)
     {
         logger.LogWarning("Sync batch {BatchId} failed: {Error}", batch.BatchId, error);
-        await store.FailAsync(batch.BatchId, error, CancellationToken.None);
+        await store.FailAsync(batch.BatchId, owner, error, CancellationToken.None);
         return new SyncBatchOutcome(batch.BatchId, SyncBatchStatuses.Failed, changed);
     }
 
-    /// <summary>Gives a batch whose processing broke off back to the queue's retry; if even that fails, the lease runs out and recovery takes it.</summary>
-    private async Task ReleaseAsync(Guid batchId)
+    /// <summary>Gives a batch whose processing broke off back to the queue's retry; if even that fails, the lease runs out and the retry or recovery takes it.</summary>
+    private async Task ReleaseAsync(Guid batchId, Guid owner)
     {
         try
         {
-            await store.ReleaseAsync(batchId, CancellationToken.None);
+            await store.ReleaseAsync(batchId, owner, CancellationToken.None);
         }
         catch (Exception failure)
         {
-            logger.LogWarning(failure, "Could not release sync batch {BatchId}; recovery takes it after the lease", batchId);
+            logger.LogWarning(failure, "Could not release sync batch {BatchId}; it is taken again once its lease runs out", batchId);
         }
     }
 
-    private Task<Applied> ApplyOnceAsync(SyncBatchRow batch, SyncOperation operation, CancellationToken cancellationToken) =>
-        store.Database.InTransactionAsync(async (connection, transaction) =>
+    /// <summary>Ends a long drain: a message naming the batch just done brings the user's next batches to a fresh invocation.</summary>
+    private async Task HandOffAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        try
         {
-            if (!await SyncStore.ClaimOperationAsync(connection, transaction, operation.OpId, batch.BatchId, batch.UserId, operation.TypeName, cancellationToken))
+            await queue.SendAsync(batchId, cancellationToken);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(failure, "Could not hand the rest of sync batch {BatchId}'s user to a new message; recovery sends one", batchId);
+        }
+    }
+
+    /// <summary>
+    /// One transaction: renews the lease (null when it is lost), then applies operations from
+    /// <paramref name="start"/> until <see cref="ChunkOperations"/> have been applied or
+    /// <see cref="ChunkTime"/> has passed. Operations already recorded are answered from their record.
+    /// A transient failure (a deadlock with an HTTP writer) runs the whole chunk again.
+    /// </summary>
+    private async Task<Chunk?> ApplyChunkAsync(
+        SyncBatchRow batch, Guid owner, IReadOnlyList<SyncOperation> operations, int start,
+        IReadOnlyDictionary<Guid, RecordedOperation> recorded, TempIds tempIds, CancellationToken cancellationToken)
+    {
+        var chunk = await store.Database.InTransactionAsync<Chunk?>(async (connection, transaction) =>
+        {
+            tempIds.Forget();
+            if (!await SyncStore.RenewLeaseAsync(connection, transaction, batch.BatchId, owner, Lease, cancellationToken))
             {
-                var (owner, stored, patternId) = await SyncStore.FindOperationAsync(connection, transaction, operation.OpId, cancellationToken);
-                // Its pattern goes out of the cache again: the delivery that applied it may have died before it could.
-                return owner == batch.UserId
-                    ? new Applied(stored, patternId)
-                    : new Applied(SyncJson.Serialize(Rejected(batch, operation,
-                        Problem.For(ProblemCode.Duplicate, "This op_id is taken; send the operation with a new op_id."))), null);
+                return null;
             }
 
-            await transaction.SaveAsync(Savepoint, cancellationToken);
-            var step = new Step(connection, transaction, batch, operation, cancellationToken);
-            SyncOperationResult result;
-            Guid? changed;
-            try
+            var chunk = new Chunk([], []);
+            var began = time.GetTimestamp();
+            for (int i = start, written = 0; i < operations.Count && written < ChunkOperations && (i == start || time.GetElapsedTime(began) < ChunkTime); i++)
             {
-                (result, changed) = operation.Type switch
+                var operation = operations[i];
+                Applied applied;
+                if (recorded.TryGetValue(operation.OpId, out var record))
                 {
-                    SyncOperationType.Create => await CreateAsync(step),
-                    SyncOperationType.Update => await UpdateAsync(step),
-                    _ => await DeleteAsync(step),
-                };
-            }
-            catch (Exception failure) when (AsProblem(failure) is { } problem)
-            {
-                await transaction.RollbackAsync(Savepoint, cancellationToken);
-                (result, changed) = (Rejected(batch, operation, problem), null);
+                    applied = Answer(batch, operation, record.UserId, record.Result, record.PatternId);
+                }
+                else
+                {
+                    applied = await ApplyAsync(new Step(connection, transaction, batch, operation, tempIds, cancellationToken));
+                    written++;
+                }
+
+                chunk.Results.Add(applied.ResultJson);
+                if (applied.ChangedPatternId is { } id)
+                {
+                    chunk.Changed.Add(id);
+                }
             }
 
-            var json = SyncJson.Serialize(result);
-            await SyncStore.RecordOperationAsync(connection, transaction, operation.OpId, result.Status, result.Id, json, cancellationToken);
-            return new Applied(json, changed);
+            return chunk;
         }, cancellationToken);
+        tempIds.Keep();
+        return chunk;
+    }
+
+    /// <summary>
+    /// The user's temp_id mappings that a batch names, read once when it starts (only the user's own
+    /// batches, which run one at a time, add any), and those its chunks add: a chunk's join the rest
+    /// when it commits, and an attempt that is rolled back and run again forgets its own.
+    /// </summary>
+    private sealed class TempIds(Dictionary<string, Guid> committed)
+    {
+        private readonly Dictionary<string, Guid> _chunk = [];
+
+        public Guid? Find(string tempId) => _chunk.TryGetValue(tempId, out var id) || committed.TryGetValue(tempId, out id) ? id : null;
+
+        public void Add(string tempId, Guid patternId) => _chunk[tempId] = patternId;
+
+        public void Forget() => _chunk.Clear();
+
+        public void Keep()
+        {
+            foreach (var (tempId, patternId) in _chunk)
+            {
+                committed[tempId] = patternId;
+            }
+
+            _chunk.Clear();
+        }
+    }
+
+    /// <summary>An op_id recorded before: its first result to its user (its pattern named again, the delivery that applied it may have died before its cache entry went), a duplicate to anyone else.</summary>
+    private static Applied Answer(SyncBatchRow batch, SyncOperation operation, Guid recordedFor, string result, Guid? patternId) =>
+        recordedFor == batch.UserId
+            ? new Applied(result, patternId)
+            : new Applied(SyncJson.Serialize(Rejected(batch, operation,
+                Problem.For(ProblemCode.Duplicate, "This op_id is taken; send the operation with a new op_id."))), null);
+
+    /// <summary>
+    /// Applies the operation in a savepoint and records its op_id with the result, in the chunk's
+    /// transaction. The user's batches run one at a time, so the op_id can only have been taken
+    /// meanwhile by another user's batch (the record's insert waits for that transaction): then
+    /// nothing of this attempt stands.
+    /// </summary>
+    private async Task<Applied> ApplyAsync(Step step)
+    {
+        var (connection, transaction, batch, operation, _, cancellationToken) = step;
+        await transaction.SaveAsync(Savepoint, cancellationToken);
+        SyncOperationResult result;
+        Guid? changed;
+        try
+        {
+            (result, changed) = operation.Type switch
+            {
+                SyncOperationType.Create => await CreateAsync(step),
+                SyncOperationType.Update => await UpdateAsync(step),
+                _ => await DeleteAsync(step),
+            };
+        }
+        catch (Exception failure) when (AsProblem(failure) is { } problem)
+        {
+            await transaction.RollbackAsync(Savepoint, cancellationToken);
+            (result, changed) = (Rejected(batch, operation, problem), null);
+        }
+
+        var json = SyncJson.Serialize(result);
+        if (!await SyncStore.RecordOperationAsync(connection, transaction, operation.OpId, batch, operation.TypeName, result.Status, result.Id, json, cancellationToken))
+        {
+            await transaction.RollbackAsync(Savepoint, cancellationToken);
+            var (recordedFor, stored, patternId) = await SyncStore.FindOperationAsync(connection, transaction, operation.OpId, cancellationToken);
+            return Answer(batch, operation, recordedFor, stored, patternId);
+        }
+
+        return new Applied(json, changed);
+    }
 
     /// <summary>One operation being applied, with the transaction it runs in.</summary>
-    private sealed record Step(NpgsqlConnection Connection, NpgsqlTransaction Transaction, SyncBatchRow Batch, SyncOperation Operation, CancellationToken CancellationToken)
+    private sealed record Step(
+        NpgsqlConnection Connection, NpgsqlTransaction Transaction, SyncBatchRow Batch, SyncOperation Operation, TempIds TempIds, CancellationToken CancellationToken)
     {
         public Guid User => Batch.UserId;
 
@@ -178,11 +323,10 @@ public sealed partial class SyncService
 
     private async Task<(SyncOperationResult, Guid?)> CreateAsync(Step step)
     {
-        var (connection, transaction, _, operation, cancellationToken) = step;
+        var (connection, transaction, _, operation, tempIds, cancellationToken) = step;
         if (operation.TempId is { } tempId)
         {
-            await SyncStore.LockTempIdAsync(connection, transaction, step.User, tempId, cancellationToken);
-            if (await SyncStore.FindTempIdAsync(connection, transaction, step.User, tempId, cancellationToken) is { } mapped)
+            if (tempIds.Find(tempId) is { } mapped)
             {
                 // Created before (by this temp_id under another op_id): that pattern is the answer, not a twin.
                 var existing = await PatternStore.FindAsync(connection, transaction, mapped, step.User, cancellationToken, includeDeleted: true);
@@ -194,6 +338,7 @@ public sealed partial class SyncService
         if (operation.TempId is { } newTempId)
         {
             await SyncStore.MapTempIdAsync(connection, transaction, step.User, newTempId, created.Id, cancellationToken);
+            tempIds.Add(newTempId, created.Id);
         }
 
         return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, created.Id, operation.TempId, created.Version), created.Id);
@@ -205,8 +350,8 @@ public sealed partial class SyncService
     /// </summary>
     private async Task<(SyncOperationResult, Guid?)> UpdateAsync(Step step)
     {
-        var (connection, transaction, _, operation, cancellationToken) = step;
-        var (id, tempId) = await ResolveAsync(step);
+        var (connection, transaction, _, operation, _, cancellationToken) = step;
+        var (id, tempId) = Resolve(step);
         var current = await PatternService.LockForSyncAsync(connection, transaction, step.User, id, Permission.Edit, cancellationToken);
         var path = step.Path("changes");
         var precondition = new VersionPrecondition(null, current.Version);
@@ -241,8 +386,8 @@ public sealed partial class SyncService
     /// </summary>
     private async Task<(SyncOperationResult, Guid?)> DeleteAsync(Step step)
     {
-        var (connection, transaction, _, operation, cancellationToken) = step;
-        var (id, tempId) = await ResolveAsync(step);
+        var (connection, transaction, _, operation, _, cancellationToken) = step;
+        var (id, tempId) = Resolve(step);
         var pattern = await PatternService.LockForSyncDeleteAsync(connection, transaction, step.User, id, cancellationToken);
         if (pattern.DeletedAt is not null)
         {
@@ -270,10 +415,10 @@ public sealed partial class SyncService
     /// The pattern an update or delete names: a temp_id of this user first (clients may use UUIDs as
     /// temp_ids), else a pattern id. A temp_id whose create has not been applied is 404.
     /// </summary>
-    private static async Task<(Guid Id, string? TempId)> ResolveAsync(Step step)
+    private static (Guid Id, string? TempId) Resolve(Step step)
     {
         var target = step.Operation.Target!;
-        if (await SyncStore.FindTempIdAsync(step.Connection, step.Transaction, step.User, target, step.CancellationToken) is { } mapped)
+        if (step.TempIds.Find(target) is { } mapped)
         {
             return (mapped, target);
         }

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Emoty.Domain.Sync;
 
 /// <summary>
-/// Offline sync for one caller: batches are stored, then queued, then applied one operation at a
-/// time by the sync-batches queue function (<see cref="ProcessAsync"/>); the changes feed tells a
+/// Offline sync for one caller: batches are stored, then queued, then applied in order per user by
+/// the sync-batches queue function (<see cref="ProcessAsync"/>); the changes feed tells a
 /// client everything that changed in its set of patterns since its cursor.
 /// </summary>
 /// <remarks>
@@ -25,14 +25,19 @@ public sealed partial class SyncService(
     SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, PatternReadCache cache, CursorSigner cursors,
     EmotySettings settings, TimeProvider time, ILogger<SyncService> logger)
 {
-    /// <summary>How long a claimed batch belongs to its worker: longer than host.json's functionTimeout (5 min), so a live worker is never overtaken.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(6);
+    /// <summary>
+    /// How long a claimed batch belongs to its worker without news from it. Every chunk renews it
+    /// (chunks commit at most <see cref="ChunkTime"/> apart), and it is shorter than the queue's
+    /// visibility timeout (host.json, 10 s), so the message of a worker that died comes back to a
+    /// lapsed lease and resumes the batch at once.
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
 
-    /// <summary>A batch that is still not enqueued this long after it arrived is sent by <see cref="RecoverAsync"/>.</summary>
-    public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(30);
+    /// <summary>A batch that is still not enqueued this long after it arrived is sent by <see cref="RecoverAsync"/> (the POST's own attempt is over by then).</summary>
+    public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a batch that waits for an earlier batch of its user stays off the queue before it looks again.</summary>
-    public static readonly TimeSpan WaitBehindEarlierBatch = TimeSpan.FromSeconds(2);
+    /// <summary>A stranded batch is sent again by <see cref="RecoverAsync"/> once no message has named it for this long.</summary>
+    public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>Claims of one batch before it is marked failed (host.json retries a message 5 times too).</summary>
     public const int MaxAttempts = 5;
@@ -137,7 +142,7 @@ public sealed partial class SyncService(
     /// <summary>Sends a message for every stranded batch (see <see cref="SyncStore.FindStrandedAsync"/>); returns how many were sent.</summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
-        var stranded = await store.FindStrandedAsync(UnsentGrace, Lease, RecoveryBatchLimit, cancellationToken);
+        var stranded = await store.FindStrandedAsync(UnsentGrace, ResendAfter, RecoveryBatchLimit, cancellationToken);
         foreach (var batchId in stranded)
         {
             // A queue that is still down fails here; the batches stay stranded for the next run.

@@ -53,103 +53,123 @@ public sealed class SyncStore(NpgsqlDataSource database)
             "UPDATE sync_batches SET enqueued_at = now() WHERE batch_id = @batchId", new { batchId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The user whose batch this is; null for a batch that does not exist.</summary>
+    public async Task<Guid?> FindUserAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT user_id FROM sync_batches WHERE batch_id = @batchId", new { batchId }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
-    /// Takes the batch for processing: queued, or processing by someone whose lease ran out (a worker
-    /// that died), and only once every earlier batch of the same user is finished: a client that
-    /// splits its work into batches relies on their order (a temp id created in one and named in the
-    /// next; two edits of one pattern). The row lock of the UPDATE makes two claimants queue up; the
-    /// second finds the status changed and gets null, so one batch is processed by one instance at a time.
+    /// Takes the user's oldest unfinished batch for processing under a new lease of <paramref name="owner"/>:
+    /// if it is queued, or processing under a lease that ran out (a worker that died). A user's
+    /// batches so run one at a time and in the order they arrived: a client that splits its work
+    /// into batches relies on that (a temp id created in one and named in the next; two edits of one
+    /// pattern). Null when the oldest is in a live worker's hands, or there is none. Two claimants
+    /// queue up on the row lock of the UPDATE, and the second finds the lease taken.
     /// </summary>
-    public async Task<SyncBatchRow?> ClaimAsync(Guid batchId, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<SyncBatchRow?> ClaimNextAsync(Guid userId, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<SyncBatchRow>(new CommandDefinition($"""
             UPDATE sync_batches b
-               SET status = 'processing', started_at = now(), attempts = attempts + 1
-             WHERE b.batch_id = @batchId
-               AND (b.status = 'queued' OR (b.status = 'processing' AND b.started_at < now() - @lease))
-               AND NOT EXISTS (
-                   SELECT 1 FROM sync_batches o
-                   WHERE o.user_id = b.user_id AND o.status IN ('queued', 'processing')
-                     AND (o.received_at, o.batch_id) < (b.received_at, b.batch_id))
+               SET status = 'processing', started_at = now(), attempts = attempts + 1,
+                   lease_owner = @owner, lease_expires_at = now() + @lease
+             WHERE b.batch_id = (
+                   SELECT o.batch_id FROM sync_batches o
+                    WHERE o.user_id = @userId AND o.status IN ('queued', 'processing')
+                    ORDER BY o.received_at, o.batch_id
+                    LIMIT 1)
+               AND (b.status = 'queued' OR (b.status = 'processing' AND b.lease_expires_at < now()))
             RETURNING {StatusColumns}, operations::text AS operations
-            """, new { batchId, lease }, cancellationToken: cancellationToken));
-    }
-
-    /// <summary>Whether the batch is still queued behind an unfinished earlier batch of its user.</summary>
-    public async Task<bool> IsWaitingAsync(Guid batchId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
-            SELECT EXISTS (
-                SELECT 1 FROM sync_batches b JOIN sync_batches o ON o.user_id = b.user_id
-                WHERE b.batch_id = @batchId AND b.status = 'queued' AND o.status IN ('queued', 'processing')
-                  AND (o.received_at, o.batch_id) < (b.received_at, b.batch_id))
-            """, new { batchId }, cancellationToken: cancellationToken));
-    }
-
-    public async Task CompleteAsync(Guid batchId, string resultsJson, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE sync_batches SET status = 'completed', results = @resultsJson::jsonb, error = NULL, completed_at = now()
-             WHERE batch_id = @batchId AND status = 'processing'
-            """, new { batchId, resultsJson }, cancellationToken: cancellationToken));
-    }
-
-    public async Task FailAsync(Guid batchId, string error, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE sync_batches SET status = 'failed', error = @error, completed_at = now()
-             WHERE batch_id = @batchId AND status = 'processing'
-            """, new { batchId, error }, cancellationToken: cancellationToken));
-    }
-
-    /// <summary>Hands a batch whose processing failed back to the queue's retry (the message comes back after its visibility timeout).</summary>
-    public async Task ReleaseAsync(Guid batchId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE sync_batches SET status = 'queued' WHERE batch_id = @batchId AND status = 'processing'",
-            new { batchId }, cancellationToken: cancellationToken));
+            """, new { userId, owner, lease }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
-    /// Batches that no message will bring to a worker: queued but never enqueued (the queue was down
-    /// when they arrived), or queued or processing without progress for a whole lease since they
-    /// were last enqueued (a message lost to the poison queue, a worker that died). Oldest first.
+    /// The results already recorded for these op_ids (by any batch of any user): a batch that is
+    /// resumed answers them from here without a transaction each.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> FindStrandedAsync(TimeSpan unsent, TimeSpan lease, int limit, CancellationToken cancellationToken)
+    public async Task<Dictionary<Guid, RecordedOperation>> FindRecordedAsync(Guid[] opIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RecordedOperation>(new CommandDefinition(
+            "SELECT op_id, user_id, result::text AS result, pattern_id FROM sync_operations WHERE op_id = ANY(@opIds)",
+            new { opIds }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(row => row.OpId);
+    }
+
+    /// <summary>
+    /// Extends the owner's lease, inside the transaction of a chunk of operations (its first
+    /// statement after joining the feed writers). False when the lease is someone else's now: the
+    /// chunk must not commit. The row stays locked until the chunk commits, so nobody can claim the
+    /// batch while a chunk of its owner is running.
+    /// </summary>
+    internal static async Task<bool> RenewLeaseAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid batchId, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sync_batches SET lease_expires_at = now() + @lease
+             WHERE batch_id = @batchId AND status = 'processing' AND lease_owner = @owner
+            """, new { batchId, owner, lease }, transaction, cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>Completes the batch with its results; false when the owner had lost its lease (the new owner completes it).</summary>
+    public async Task<bool> CompleteAsync(Guid batchId, Guid owner, string resultsJson, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sync_batches SET status = 'completed', results = @resultsJson::jsonb, error = NULL, completed_at = now(), lease_owner = NULL
+             WHERE batch_id = @batchId AND status = 'processing' AND lease_owner = @owner
+            """, new { batchId, owner, resultsJson }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task FailAsync(Guid batchId, Guid owner, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sync_batches SET status = 'failed', error = @error, completed_at = now(), lease_owner = NULL
+             WHERE batch_id = @batchId AND status = 'processing' AND lease_owner = @owner
+            """, new { batchId, owner, error }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Hands a batch whose processing failed back to the queue's retry (the message comes back after its visibility timeout).</summary>
+    public async Task ReleaseAsync(Guid batchId, Guid owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sync_batches SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+             WHERE batch_id = @batchId AND status = 'processing' AND lease_owner = @owner
+            """, new { batchId, owner }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// One batch per user that no message will bring to a worker: the user's oldest unfinished
+    /// batch, when it is queued but was never enqueued (the queue was down when it arrived), or
+    /// when no message has named it for <paramref name="resend"/> and it is queued or its lease ran
+    /// out (a message lost to the poison queue, a worker that died). One message per user is
+    /// enough: whoever takes it drains the user's batches in order. Oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> FindStrandedAsync(TimeSpan unsent, TimeSpan resend, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Guid>(new CommandDefinition("""
-            SELECT batch_id FROM sync_batches
-            WHERE status IN ('queued', 'processing')
-              AND CASE
-                    WHEN status = 'queued' AND enqueued_at IS NULL THEN received_at < now() - @unsent
-                    WHEN status = 'queued' THEN enqueued_at < now() - @lease
-                    ELSE started_at < now() - @lease AND (enqueued_at IS NULL OR enqueued_at < now() - @lease)
-                  END
-            ORDER BY received_at
-            LIMIT @limit
-            """, new { unsent, lease, limit }, cancellationToken: cancellationToken));
+            WITH heads AS (
+                SELECT DISTINCT ON (user_id) batch_id, status, received_at, enqueued_at, lease_expires_at
+                  FROM sync_batches
+                 WHERE status IN ('queued', 'processing')
+                 ORDER BY user_id, received_at, batch_id)
+            SELECT batch_id FROM heads
+             WHERE CASE
+                     WHEN status = 'processing' AND lease_expires_at >= now() THEN false
+                     WHEN status = 'queued' AND enqueued_at IS NULL THEN received_at < now() - @unsent
+                     ELSE enqueued_at IS NULL OR enqueued_at < now() - @resend
+                   END
+             ORDER BY received_at
+             LIMIT @limit
+            """, new { unsent, resend, limit }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 
     // ---- operations and temp ids (inside the transaction that applies one operation)
-
-    /// <summary>
-    /// Claims an op_id for this batch. False when it is taken: applied before (in this or another
-    /// batch), or being applied right now by a transaction this one waited for.
-    /// </summary>
-    internal static async Task<bool> ClaimOperationAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid opId, Guid batchId, Guid userId, string type, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO sync_operations (op_id, batch_id, user_id, op_type, status, result)
-            VALUES (@opId, @batchId, @userId, @type, 'applied', '{}'::jsonb)
-            ON CONFLICT (op_id) DO NOTHING
-            """, new { opId, batchId, userId, type }, transaction, cancellationToken: cancellationToken)) == 1;
 
     internal static Task<(Guid UserId, string Result, Guid? PatternId)> FindOperationAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid opId, CancellationToken cancellationToken) =>
@@ -157,25 +177,25 @@ public sealed class SyncStore(NpgsqlDataSource database)
             "SELECT user_id, result::text, pattern_id FROM sync_operations WHERE op_id = @opId",
             new { opId }, transaction, cancellationToken: cancellationToken));
 
-    internal static Task RecordOperationAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid opId, string status, Guid? patternId, string resultJson, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE sync_operations SET status = @status, pattern_id = @patternId, result = @resultJson::jsonb WHERE op_id = @opId
-            """, new { opId, status, patternId, resultJson }, transaction, cancellationToken: cancellationToken));
+    /// <summary>Records an applied (or rejected) operation under its op_id; false when the op_id is taken.</summary>
+    internal static async Task<bool> RecordOperationAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid opId, SyncBatchRow batch, string type, string status, Guid? patternId,
+        string resultJson, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_operations (op_id, batch_id, user_id, op_type, status, pattern_id, result)
+            VALUES (@opId, @BatchId, @UserId, @type, @status, @patternId, @resultJson::jsonb)
+            ON CONFLICT (op_id) DO NOTHING
+            """, new { opId, batch.BatchId, batch.UserId, type, status, patternId, resultJson }, transaction, cancellationToken: cancellationToken)) == 1;
 
-    /// <summary>
-    /// Serialises the creates of one temp_id across batches processed at the same time, so that the
-    /// second finds the first's mapping instead of creating a twin. Released with the transaction.
-    /// </summary>
-    internal static Task LockTempIdAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string tempId, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "SELECT pg_advisory_xact_lock(hashtextextended(@userId::text || '/' || @tempId, 0))",
-            new { userId, tempId }, transaction, cancellationToken: cancellationToken));
-
-    internal static Task<Guid?> FindTempIdAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string tempId, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "SELECT pattern_id FROM sync_temp_ids WHERE user_id = @userId AND temp_id = @tempId",
-            new { userId, tempId }, transaction, cancellationToken: cancellationToken));
+    /// <summary>The user's patterns behind these temp_ids, those that have one.</summary>
+    public async Task<Dictionary<string, Guid>> FindTempIdsAsync(Guid userId, string[] tempIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TempId, Guid PatternId)>(new CommandDefinition(
+            "SELECT temp_id, pattern_id FROM sync_temp_ids WHERE user_id = @userId AND temp_id = ANY(@tempIds)",
+            new { userId, tempIds }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(row => row.TempId, row => row.PatternId);
+    }
 
     internal static Task MapTempIdAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string tempId, Guid patternId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Emoty.Functions.Queues;
 
 /// <summary>
-/// Applies offline-sync batches named by the sync-batches queue (setting SyncBatchesQueue). A
+/// Applies offline-sync batches named by the sync-batches queue (setting SyncBatchesQueue): a
+/// message drains its batch's user, in order. A
 /// failure that the batch can recover from is rethrown, so the host retries the message; the
 /// domain keeps every retry and duplicate delivery from applying anything twice.
 /// </summary>
@@ -14,7 +15,8 @@ public sealed class SyncBatches(SyncService sync, ILogger<SyncBatches> logger)
     [Function(nameof(SyncBatches))]
     public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, CancellationToken cancellationToken)
     {
-        var outcome = await sync.ProcessMessageAsync(message, cancellationToken);
-        logger.LogInformation("Sync batch {BatchId}: {Status}, {Changed} pattern write(s) committed", outcome.BatchId, outcome.Status, outcome.ChangedPatternIds.Count);
+        var delivery = await sync.ProcessMessageAsync(message, cancellationToken);
+        logger.LogInformation("Sync batch {BatchId}: {Status}; {Processed} batch(es) of its user processed, {Changed} pattern write(s) committed",
+            delivery.BatchId, delivery.Status, delivery.Processed.Count, delivery.ChangedPatternIds.Count);
     }
 }

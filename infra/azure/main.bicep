@@ -164,7 +164,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Api__PublicBaseUrl', value: publicBaseUrl }
         { name: 'Api__CursorKey', value: cursorSigningKey }
         { name: 'SharesCleanupSchedule', value: '0 */15 * * * *' }
-        { name: 'SyncRecoverySchedule', value: '0 */1 * * * *' }
+        { name: 'SyncRecoverySchedule', value: '*/10 * * * * *' }
         { name: 'HistoryPruneSchedule', value: '0 17 * * * *' }
         { name: 'Sync__FeedRetentionDays', value: '30' }
         { name: 'UsageEventsQueue', value: 'usage-events' }

@@ -24,9 +24,11 @@ public sealed class SyncDatabase : IAsyncLifetime
     public EmotySettings Settings { get; private set; } = null!;
     public QueueClient Queue { get; private set; } = null!;
     public SyncService Service { get; private set; } = null!;
+    public SyncStore Store { get; private set; } = null!;
 
     private string _storage = "";
     private readonly List<ServiceProvider> _providers = [];
+    private readonly List<QueueClient> _ownQueues = [];
 
     public async Task InitializeAsync()
     {
@@ -44,6 +46,7 @@ public sealed class SyncDatabase : IAsyncLifetime
         var queues = QueueService(_storage);
         Queue = queues.GetQueueClient(Settings.Queues.SyncBatches);
         Service = ServiceWith(queues);
+        Store = _providers[^1].GetRequiredService<SyncStore>();
     }
 
     public async Task DisposeAsync()
@@ -54,11 +57,16 @@ public sealed class SyncDatabase : IAsyncLifetime
         }
 
         await Queue.DeleteIfExistsAsync();
+        foreach (var queue in _ownQueues)
+        {
+            await queue.DeleteIfExistsAsync();
+        }
+
         await DataSource.DisposeAsync();
     }
 
     /// <summary>The service as the app's container builds it, with another queue client, e.g. one whose queue never answers.</summary>
-    public SyncService ServiceWith(QueueServiceClient queues)
+    public SyncService ServiceWith(QueueServiceClient queues, string? syncBatchesQueue = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -66,7 +74,7 @@ public sealed class SyncDatabase : IAsyncLifetime
             ["ConnectionStrings:Redis"] = Settings.RedisConnectionString,
             ["AzureWebJobsStorage"] = _storage,
             ["UsageEventsQueue"] = Settings.Queues.UsageEvents,
-            ["SyncBatchesQueue"] = Settings.Queues.SyncBatches,
+            ["SyncBatchesQueue"] = syncBatchesQueue ?? Settings.Queues.SyncBatches,
             ["Cache:KeyPrefix"] = $"emoty-test-{Guid.NewGuid():N}:",
             ["Api:CursorKey"] = Settings.CursorKey,
             ["Api:PublicBaseUrl"] = "http://localhost:7071",
@@ -77,6 +85,17 @@ public sealed class SyncDatabase : IAsyncLifetime
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return provider.GetRequiredService<SyncService>();
+    }
+
+    /// <summary>The service with a sync-batches queue of its own, so that a test reads exactly the messages it caused.</summary>
+    public async Task<(SyncService Service, QueueClient Queue)> WithOwnQueueAsync()
+    {
+        var name = "sync-own-" + Guid.NewGuid().ToString("N")[..12];
+        var queues = QueueService(_storage);
+        var queue = queues.GetQueueClient(name);
+        await queue.CreateIfNotExistsAsync();
+        _ownQueues.Add(queue);
+        return (ServiceWith(queues, name), queue);
     }
 
     /// <summary>A queue endpoint where nothing listens (port 9, discard), tried once.</summary>
@@ -107,6 +126,9 @@ public sealed class SyncDatabase : IAsyncLifetime
             RETURNING id
             """, new { owner, name, isPublic });
     }
+
+    public Task<long> CountPatternsAsync(Guid user) =>
+        ScalarAsync<long>("SELECT count(*) FROM patterns WHERE user_id = @user", new { user });
 
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {

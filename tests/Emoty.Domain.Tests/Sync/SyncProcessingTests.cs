@@ -6,9 +6,6 @@ namespace Emoty.Domain.Tests.Sync;
 
 public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDatabase>
 {
-    private Task<long> CountPatternsAsync(Guid user) =>
-        db.ScalarAsync<long>("SELECT count(*) FROM patterns WHERE user_id = @user", new { user });
-
     private async Task<JsonElement[]> ResultsAsync(Guid user, Guid batchId)
     {
         var status = await db.Service.GetStatusAsync(new Caller(user), batchId, CancellationToken.None);
@@ -26,29 +23,95 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => db.Service.ProcessAsync(batchId, CancellationToken.None))));
 
         Assert.Single(outcomes, o => o.Status == SyncBatchStatuses.Completed);
-        Assert.Equal(3, outcomes.Count(o => o.Status == SyncBatchOutcome.Skipped));
-        Assert.Equal(20, await CountPatternsAsync(user));
-        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
-        Assert.Equal(20, await CountPatternsAsync(user));
+        Assert.Equal(3, outcomes.Count(o => o.Status == SyncDelivery.Skipped));
+        Assert.Equal(20, await db.CountPatternsAsync(user));
+        Assert.Equal(SyncDelivery.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        Assert.Equal(20, await db.CountPatternsAsync(user));
     }
 
     [Fact]
-    public async Task a_later_batch_of_a_user_waits_for_the_earlier_one_instead_of_overtaking_it()
+    public async Task a_message_for_a_later_batch_drains_its_users_batches_in_order_without_overtaking()
     {
         var user = await db.UserAsync();
         var first = await db.SubmitAsync(user, SyncDatabase.Create("split"));
         var second = await db.SubmitAsync(user, SyncDatabase.Rename("split", "Renamed in the next batch"));
         var someoneElse = await db.SubmitAsync(await db.UserAsync(), SyncDatabase.Create("other"));
 
-        // Delivered out of order (two workers, or a message that came first): the later batch steps back.
-        Assert.Equal(SyncBatchOutcome.Deferred, (await db.Service.ProcessAsync(second, CancellationToken.None)).Status);
-        Assert.Equal(SyncBatchStatuses.Completed, (await db.Service.ProcessAsync(someoneElse, CancellationToken.None)).Status);
-        Assert.Equal(SyncBatchStatuses.Completed, (await db.Service.ProcessAsync(first, CancellationToken.None)).Status);
-        Assert.Equal(SyncBatchStatuses.Completed, (await db.Service.ProcessAsync(second, CancellationToken.None)).Status);
+        // Delivered out of order (two workers, or a message that came first): the earlier batch runs first, then the named one.
+        var delivery = await db.Service.ProcessAsync(second, CancellationToken.None);
 
+        Assert.Equal([first, second], delivery.Processed.Select(batch => batch.BatchId));
+        Assert.Equal(SyncBatchStatuses.Completed, delivery.Status);
         var renamed = Assert.Single(await ResultsAsync(user, second));
         Assert.Equal("applied", renamed.GetProperty("status").GetString());
         Assert.Equal("Renamed in the next batch", await db.ScalarAsync<string>("SELECT name FROM patterns WHERE user_id = @user", new { user }));
+        // Another user's batch is not this drain's: it waits for its own message.
+        Assert.Equal(SyncBatchStatuses.Queued, await db.ScalarAsync<string>("SELECT status FROM sync_batches WHERE batch_id = @someoneElse", new { someoneElse }));
+        Assert.Equal(SyncDelivery.Skipped, (await db.Service.ProcessAsync(first, CancellationToken.None)).Status);
+    }
+
+    [Fact]
+    public async Task a_message_for_a_user_whose_batch_a_live_worker_holds_is_left_to_that_worker()
+    {
+        var user = await db.UserAsync();
+        var held = await db.SubmitAsync(user, SyncDatabase.Create("held"));
+        var later = await db.SubmitAsync(user, SyncDatabase.Create("later"));
+        await db.ExecuteAsync("""
+            UPDATE sync_batches SET status = 'processing', lease_owner = gen_random_uuid(), lease_expires_at = now() + interval '1 minute'
+             WHERE batch_id = @held
+            """, new { held });
+
+        var delivery = await db.Service.ProcessAsync(later, CancellationToken.None);
+
+        Assert.Equal(SyncDelivery.Skipped, delivery.Status);
+        Assert.Empty(delivery.Processed);
+        Assert.Equal(0, await db.CountPatternsAsync(user));
+
+        // The holder died: once its lease has lapsed, the next message resumes the user where it stopped.
+        await db.ExecuteAsync("UPDATE sync_batches SET lease_expires_at = now() - interval '1 second' WHERE batch_id = @held", new { held });
+        Assert.Equal([held, later], (await db.Service.ProcessAsync(later, CancellationToken.None)).Processed.Select(batch => batch.BatchId));
+        Assert.Equal(2, await db.CountPatternsAsync(user));
+    }
+
+    [Fact]
+    public async Task a_worker_whose_lease_was_taken_over_can_complete_nothing()
+    {
+        var user = await db.UserAsync();
+        var batchId = await db.SubmitAsync(user, SyncDatabase.Create("contested"));
+        var (stalled, successor) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.NotNull(await db.Store.ClaimNextAsync(user, stalled, SyncService.Lease, CancellationToken.None));
+        Assert.Null(await db.Store.ClaimNextAsync(user, successor, SyncService.Lease, CancellationToken.None));
+
+        await db.ExecuteAsync("UPDATE sync_batches SET lease_expires_at = now() - interval '1 second' WHERE batch_id = @batchId", new { batchId });
+        var taken = await db.Store.ClaimNextAsync(user, successor, SyncService.Lease, CancellationToken.None);
+
+        Assert.Equal(batchId, taken?.BatchId);
+        Assert.Equal(2, taken!.Attempts);
+        Assert.False(await db.Store.CompleteAsync(batchId, stalled, "[]", CancellationToken.None));
+        Assert.True(await db.Store.CompleteAsync(batchId, successor, "[]", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task a_batch_longer_than_a_chunk_is_applied_in_order_with_a_rejected_operation_in_the_middle()
+    {
+        var user = await db.UserAsync();
+        var count = SyncService.ChunkOperations * 2 + 7;
+        var operations = Enumerable.Range(0, count)
+            .Select(i => i == SyncService.ChunkOperations + 3
+                ? SyncDatabase.Rename("never_created", "Nothing to rename")
+                : SyncDatabase.Create($"t{i}", $"Pattern {i}"))
+            .ToArray();
+        var batchId = await db.SubmitAsync(user, operations);
+
+        Assert.Equal(SyncBatchStatuses.Completed, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+
+        var results = await ResultsAsync(user, batchId);
+        Assert.Equal(count, results.Length);
+        Assert.Equal("rejected", results[SyncService.ChunkOperations + 3].GetProperty("status").GetString());
+        Assert.Equal(count - 1, results.Count(r => r.GetProperty("status").GetString() == "applied"));
+        Assert.Equal(Enumerable.Range(0, count).Where(i => i != SyncService.ChunkOperations + 3).Select(i => $"t{i}"),
+            results.Where(r => r.GetProperty("status").GetString() == "applied").Select(r => r.GetProperty("temp_id").GetString()));
+        Assert.Equal(count - 1, await db.CountPatternsAsync(user));
     }
 
     [Fact]
@@ -61,7 +124,8 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
 
         // As if the worker died before completing: still processing, lease long gone.
         await db.ExecuteAsync("""
-            UPDATE sync_batches SET status = 'processing', results = NULL, started_at = now() - interval '7 minutes' WHERE batch_id = @batchId
+            UPDATE sync_batches SET status = 'processing', results = NULL, lease_owner = gen_random_uuid(), lease_expires_at = now() - interval '1 second'
+             WHERE batch_id = @batchId
             """, new { batchId });
         var outcome = await db.Service.ProcessAsync(batchId, CancellationToken.None);
 
@@ -69,7 +133,7 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
         // Nothing is applied again, but the patterns are named again so their cache entries go (the dead worker may not have got that far).
         Assert.Equal(2, outcome.ChangedPatternIds.Distinct().Count());
         Assert.Equal(first.Select(r => r.GetRawText()), (await ResultsAsync(user, batchId)).Select(r => r.GetRawText()));
-        Assert.Equal(2, await CountPatternsAsync(user));
+        Assert.Equal(2, await db.CountPatternsAsync(user));
         Assert.Equal(2, await db.ScalarAsync<int>("SELECT version FROM patterns WHERE user_id = @user AND name = 'A2'", new { user }));
     }
 
@@ -78,10 +142,13 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
     {
         var user = await db.UserAsync();
         var batchId = await db.SubmitAsync(user, SyncDatabase.Create("x"));
-        await db.ExecuteAsync("UPDATE sync_batches SET status = 'processing', started_at = now() WHERE batch_id = @batchId", new { batchId });
+        await db.ExecuteAsync("""
+            UPDATE sync_batches SET status = 'processing', lease_owner = gen_random_uuid(), lease_expires_at = now() + interval '1 minute'
+             WHERE batch_id = @batchId
+            """, new { batchId });
 
-        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
-        Assert.Equal(0, await CountPatternsAsync(user));
+        Assert.Equal(SyncDelivery.Skipped, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+        Assert.Equal(0, await db.CountPatternsAsync(user));
     }
 
     [Fact]
@@ -118,44 +185,6 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
     }
 
     [Fact]
-    public async Task a_batch_stored_while_the_queue_is_down_is_answered_queued_and_sent_by_recovery()
-    {
-        var user = await db.UserAsync();
-        var batchId = await SyncDatabase.SubmitWithAsync(db.ServiceWith(db.DeadQueues()), user, SyncDatabase.Create("offline"));
-        Assert.Equal(SyncBatchStatuses.Queued, (await db.Service.GetStatusAsync(new Caller(user), batchId, CancellationToken.None)).Status);
-        Assert.True(await db.ScalarAsync<bool>("SELECT enqueued_at IS NULL FROM sync_batches WHERE batch_id = @batchId", new { batchId }));
-
-        // Recovery leaves a fresh batch to its POST, then sends it once the grace period is over.
-        await db.Service.RecoverAsync(CancellationToken.None);
-        Assert.True(await db.ScalarAsync<bool>("SELECT enqueued_at IS NULL FROM sync_batches WHERE batch_id = @batchId", new { batchId }));
-        await db.ExecuteAsync("UPDATE sync_batches SET received_at = now() - interval '1 minute' WHERE batch_id = @batchId", new { batchId });
-        Assert.True(await db.Service.RecoverAsync(CancellationToken.None) >= 1);
-
-        var message = await FindMessageAsync(batchId);
-        var outcome = await db.Service.ProcessMessageAsync(message, CancellationToken.None);
-        Assert.Equal(SyncBatchStatuses.Completed, outcome.Status);
-        Assert.Equal(1, await CountPatternsAsync(user));
-        Assert.False(await db.ScalarAsync<bool>("SELECT enqueued_at IS NULL FROM sync_batches WHERE batch_id = @batchId", new { batchId }));
-    }
-
-    private async Task<string> FindMessageAsync(Guid batchId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var message in (await db.Queue.ReceiveMessagesAsync(32)).Value)
-            {
-                if (SyncQueue.Parse(message.MessageText) == batchId)
-                {
-                    return message.MessageText;
-                }
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"No message names batch {batchId}.");
-    }
-
-    [Fact]
     public async Task a_batch_claimed_more_than_five_times_ends_failed_with_an_error()
     {
         var user = await db.UserAsync();
@@ -166,7 +195,7 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
         var status = await db.Service.GetStatusAsync(new Caller(user), batchId, CancellationToken.None);
         Assert.Equal(SyncBatchStatuses.Failed, status.Status);
         Assert.Contains("5 attempts", status.Error!.Detail);
-        Assert.Equal(0, await CountPatternsAsync(user));
+        Assert.Equal(0, await db.CountPatternsAsync(user));
     }
 
     [Fact]
@@ -179,7 +208,7 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
             """, new { batchId, user });
 
         Assert.Equal(SyncBatchStatuses.Failed, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
-        Assert.Equal(SyncBatchOutcome.Skipped, (await db.Service.ProcessMessageAsync(SyncQueue.Format(batchId), CancellationToken.None)).Status);
-        Assert.Equal(SyncBatchOutcome.Ignored, (await db.Service.ProcessMessageAsync("not json", CancellationToken.None)).Status);
+        Assert.Equal(SyncDelivery.Skipped, (await db.Service.ProcessMessageAsync(SyncQueue.Format(batchId), CancellationToken.None)).Status);
+        Assert.Equal(SyncDelivery.Ignored, (await db.Service.ProcessMessageAsync("not json", CancellationToken.None)).Status);
     }
 }
