@@ -127,7 +127,7 @@ public sealed class HttpTriggerTests(LocalHostFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("queued", await response.Content.ReadAsStringAsync());
         var messages = await fixture.ReceiveUntilAsync(fixture.EnqueueQueue,
-            m => m.Count(x => x.MessageText.EndsWith(id, StringComparison.Ordinal)) >= 2, TimeSpan.FromSeconds(10));
+            m => m.Count(x => x.MessageText.EndsWith(id, StringComparison.Ordinal)) >= 2);
         Assert.Equal(
             [$"first-{id}", $"second-{id}"],
             messages.Select(m => m.MessageText).Where(t => t.EndsWith(id, StringComparison.Ordinal)).Order());

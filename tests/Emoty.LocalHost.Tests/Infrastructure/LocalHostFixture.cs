@@ -87,15 +87,29 @@ public sealed class LocalHostFixture : IAsyncLifetime
     public QueueClient Queue(string name) =>
         new(StorageConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    /// <summary>Receives (and deletes) messages until <paramref name="predicate"/> holds or time runs out.</summary>
-    public async Task<List<QueueMessage>> ReceiveUntilAsync(
+    /// <summary>How long a wait for a positive marker may take before it counts as a hang: it bounds a failure, it times nothing.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    /// <summary>Receives (and deletes) messages until <paramref name="predicate"/> holds or <see cref="Patience"/> runs out.</summary>
+    public Task<List<QueueMessage>> ReceiveUntilAsync(string queueName, Func<IReadOnlyList<QueueMessage>, bool> predicate) =>
+        ReceiveUntilAsync(queueName, predicate, Patience);
+
+    /// <summary>Receives (and deletes) every message the queue holds now, without waiting for more.</summary>
+    public Task<List<QueueMessage>> ReceiveAllNowAsync(string queueName) =>
+        ReceiveUntilAsync(queueName, _ => false, TimeSpan.Zero);
+
+    /// <summary>Messages in the queue, visible or not (being processed, or waiting for a retry).</summary>
+    public async Task<int> CountAsync(string queueName) =>
+        (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+
+    private async Task<List<QueueMessage>> ReceiveUntilAsync(
         string queueName, Func<IReadOnlyList<QueueMessage>, bool> predicate, TimeSpan timeout)
     {
         var queue = Queue(queueName);
         await queue.CreateIfNotExistsAsync();
         var received = new List<QueueMessage>();
-        using var deadline = new CancellationTokenSource(timeout);
-        while (!predicate(received) && !deadline.IsCancellationRequested)
+        var deadline = DateTime.UtcNow + timeout;
+        while (!predicate(received))
         {
             QueueMessage[] batch = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), CancellationToken.None);
             foreach (var message in batch)
@@ -106,6 +120,11 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
             if (batch.Length == 0)
             {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    break;
+                }
+
                 await Task.Delay(100, CancellationToken.None);
             }
         }
