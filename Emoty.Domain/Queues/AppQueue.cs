@@ -1,25 +1,54 @@
+using Azure;
 using Azure.Storage.Queues;
+using Emoty.Domain.Errors;
 
 namespace Emoty.Domain.Queues;
 
 /// <summary>
 /// One of the app's storage queues, created on the first send of the process: a fresh storage
 /// account (or a test's own queue names) has none yet, and creating it on every send would double
-/// the round trips of the hot path.
+/// the round trips of the hot path. A send that the queue refuses (5xx, no connection) or does not
+/// answer within <see cref="SendTimeout"/> is a 503 problem with Retry-After: nothing was queued,
+/// and a client must not be held while the storage account is down.
 /// </summary>
-public sealed class AppQueue(QueueClient client)
+public sealed class AppQueue(QueueClient client, TimeProvider time)
 {
+    /// <summary>How long a send may take; the SDK's own retries would hold a request for over a minute.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(3);
+
     private volatile bool _exists;
 
     /// <param name="delay">How long the message stays invisible before a trigger may take it.</param>
     public async Task SendAsync(BinaryData message, CancellationToken cancellationToken, TimeSpan? delay = null)
     {
-        if (!_exists)
+        using var timeout = new CancellationTokenSource(SendTimeout, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
         {
-            await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _exists = true;
-        }
+            if (!_exists)
+            {
+                await client.CreateIfNotExistsAsync(cancellationToken: bounded.Token);
+                _exists = true;
+            }
 
-        await client.SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: cancellationToken);
+            await client.SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: bounded.Token);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && IsUnavailable(failure))
+        {
+            throw new EmotyException(ProblemCode.ServiceUnavailable,
+                "The queue that takes this request cannot be reached; nothing was accepted. Try again shortly.")
+            { RetryAfterSeconds = 5 };
+        }
     }
+
+    /// <summary>The SDK gives up with one failure, or with all its retries' failures in one AggregateException.</summary>
+    private static bool IsUnavailable(Exception failure) => failure switch
+    {
+        RequestFailedException refused => refused.Status is 0 or >= 500,
+        HttpRequestException => true,
+        // The timeout above, or the SDK's network timeout; the caller's own cancellation is excluded before.
+        OperationCanceledException => true,
+        AggregateException all => all.InnerExceptions.All(IsUnavailable),
+        _ => false,
+    };
 }

@@ -9,9 +9,9 @@ namespace Emoty.Domain.Sync;
 /// too). A message only names a batch, <c>{"batch_id":"…"}</c>: the operations stay in PostgreSQL,
 /// so a message can be lost, repeated or poisoned without losing or repeating any work.
 /// </summary>
-public sealed class SyncQueue(QueueServiceClient queues, EmotySettings settings)
+public sealed class SyncQueue(QueueServiceClient queues, EmotySettings settings, TimeProvider time)
 {
-    private readonly AppQueue _queue = new(queues.GetQueueClient(settings.Queues.SyncBatches));
+    private readonly AppQueue _queue = new(queues.GetQueueClient(settings.Queues.SyncBatches), time);
 
     /// <param name="delay">How long the message stays invisible: a batch waiting for an earlier one comes back later.</param>
     public Task SendAsync(Guid batchId, CancellationToken cancellationToken, TimeSpan? delay = null) =>

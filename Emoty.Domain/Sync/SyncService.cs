@@ -48,9 +48,6 @@ public sealed partial class SyncService(
     /// <summary>Batches one recovery run sends at most; the next run takes the rest.</summary>
     public const int RecoveryBatchLimit = 500;
 
-    // The POST waits this long for the queue at most: a queue that does not answer must not hold the client.
-    private static readonly TimeSpan EnqueueTimeout = TimeSpan.FromSeconds(3);
-
     /// <summary>
     /// POST /api/sync: validates the whole batch, stores it (a batch_id already stored for this user
     /// is answered with its current status and never stored or applied again; one of another user
@@ -156,11 +153,10 @@ public sealed partial class SyncService(
 
     private async Task TryEnqueueAsync(Guid batchId, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(EnqueueTimeout);
         try
         {
-            await queue.SendAsync(batchId, timeout.Token);
+            // Bounded by AppQueue.SendTimeout: a queue that does not answer does not hold the client.
+            await queue.SendAsync(batchId, cancellationToken);
         }
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
         {

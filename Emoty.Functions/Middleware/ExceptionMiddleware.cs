@@ -10,8 +10,8 @@ namespace Emoty.Functions.Middleware;
 
 /// <summary>
 /// The one place where failures become HTTP: expected ones (<see cref="EmotyException"/>) as their
-/// problem, a database or queue that cannot be reached as 503, and anything else as a 500 with a trace id and
-/// no stack trace. Non-HTTP triggers rethrow so the host retries them (queues) or logs them (timers).
+/// problem (a queue that cannot be reached is one already: AppQueue), a database that cannot be
+/// reached as 503, and anything else as a 500 with a trace id and no stack trace. Non-HTTP triggers rethrow so the host retries them (queues) or logs them (timers).
 /// </summary>
 internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) : IFunctionsWorkerMiddleware
 {
@@ -58,11 +58,6 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
                     logger.LogInformation("{Function} was cancelled", context.FunctionDefinition.Name);
                     problem = Problem.For(ProblemCode.ServiceUnavailable, "The request was cancelled.");
                     break;
-                case Azure.RequestFailedException or AggregateException or HttpRequestException or OperationCanceledException when IsStorageUnavailable(failure):
-                    logger.LogWarning(failure, "Storage queues unavailable in {Function}", context.FunctionDefinition.Name);
-                    problem = Problem.For(ProblemCode.ServiceUnavailable, "The queue that takes this request cannot be reached; nothing was accepted. Try again shortly.");
-                    retryAfter = 5;
-                    break;
                 default:
                     logger.LogError(failure, "Unhandled failure in {Function}, trace {TraceId}", context.FunctionDefinition.Name, traceId);
                     problem = Problem.For(ProblemCode.InternalError, "An unexpected error occurred. Quote the trace_id when reporting it.");
@@ -88,17 +83,6 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
         ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
         : ex.InnerException is EmotyException inner ? inner
         : ex;
-
-    /// <summary>The storage SDK gives up with one failure, or with all its retries' failures in one AggregateException.</summary>
-    private static bool IsStorageUnavailable(Exception ex) => ex switch
-    {
-        Azure.RequestFailedException failed => failed.Status is 0 or >= 500,
-        HttpRequestException => true,
-        // The SDK's network timeout, while the request itself was not cancelled (that case is handled before).
-        OperationCanceledException => true,
-        AggregateException all => all.InnerExceptions.All(IsStorageUnavailable),
-        _ => false,
-    };
 
     private static bool IsUnavailable(Exception ex) =>
         ex is TimeoutException || ex is NpgsqlException { IsTransient: true } || ex is NpgsqlException { InnerException: System.Net.Sockets.SocketException };

@@ -66,7 +66,11 @@ public sealed class SyncDatabase : IAsyncLifetime
     }
 
     /// <summary>The service as the app's container builds it, with another queue client, e.g. one whose queue never answers.</summary>
-    public SyncService ServiceWith(QueueServiceClient queues, string? syncBatchesQueue = null)
+    public SyncService ServiceWith(QueueServiceClient queues, string? syncBatchesQueue = null) =>
+        ProviderWith(queues, syncBatchesQueue).GetRequiredService<SyncService>();
+
+    /// <summary>The app's container over this database, with another queue client and, if given, another clock.</summary>
+    public ServiceProvider ProviderWith(QueueServiceClient queues, string? syncBatchesQueue = null, TimeProvider? time = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -82,9 +86,14 @@ public sealed class SyncDatabase : IAsyncLifetime
         var services = new ServiceCollection().AddLogging().AddEmotyDomain(configuration);
         services.AddSingleton(DataSource);
         services.AddSingleton(queues);
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
-        return provider.GetRequiredService<SyncService>();
+        return provider;
     }
 
     /// <summary>The service with a sync-batches queue of its own, so that a test reads exactly the messages it caused.</summary>
