@@ -1,4 +1,6 @@
+using Emoty.Domain.Queues;
 using Emoty.Domain.Sync;
+using Emoty.Domain.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -12,8 +14,9 @@ namespace Emoty.Functions.Queues;
 public sealed class SyncBatches(SyncService sync, ILogger<SyncBatches> logger)
 {
     [Function(nameof(SyncBatches))]
-    public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, CancellationToken cancellationToken)
+    public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, DateTimeOffset? insertionTime, CancellationToken cancellationToken)
     {
+        EmotyMetrics.RecordQueueMessageAge(QueueNames.Default.SyncBatches, insertionTime);
         var outcome = await sync.ProcessMessageAsync(message, cancellationToken);
         logger.LogInformation("Sync batch {BatchId}: {Status}, {Changed} pattern write(s) committed", outcome.BatchId, outcome.Status, outcome.ChangedPatternIds.Count);
     }
