@@ -17,6 +17,18 @@ public static class EmotyMetrics
 
     private static readonly Meter Meter = new(MeterName, "1.0");
 
+    // Bucket bounds that resolve the targets of issue 13 (a batch in 2 s, p99 3 s, 15 s after a
+    // fault, 60 s after a queue outage); the SDK's default ones start at 5 s.
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 15, 30, 60, 120, 300, 600],
+    };
+
+    private static readonly InstrumentAdvice<long> OperationCounts = new()
+    {
+        HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    };
+
     private static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
         "emoty.cache.lookups", "{lookup}", "Cache lookups by level (memory = L1, redis = L2) and result (hit, miss).");
 
@@ -27,16 +39,16 @@ public static class EmotyMetrics
         "emoty.sync.batches", "{batch}", "Sync batches finished by a worker, by outcome.");
 
     private static readonly Histogram<double> SyncBatchDuration = Meter.CreateHistogram<double>(
-        "emoty.sync.batch.duration", "s", "Time from a sync batch's receipt (POST /api/sync) to its outcome, by outcome.");
+        "emoty.sync.batch.duration", "s", "Time from a sync batch's receipt (POST /api/sync) to its outcome, by outcome.", advice: Seconds);
 
     private static readonly Histogram<long> SyncBatchOperations = Meter.CreateHistogram<long>(
-        "emoty.sync.batch.operations", "{operation}", "Operations per finished sync batch, by outcome.");
+        "emoty.sync.batch.operations", "{operation}", "Operations per finished sync batch, by outcome.", advice: OperationCounts);
 
     private static readonly Counter<long> SyncOperations = Meter.CreateCounter<long>(
         "emoty.sync.operations", "{operation}", "Sync operations applied by a worker, by status (applied, merged, conflict, rejected).");
 
     private static readonly Histogram<double> QueueMessageAge = Meter.CreateHistogram<double>(
-        "emoty.queue.message.age", "s", "Time a queue message waited from its insertion to its dequeue, by queue.");
+        "emoty.queue.message.age", "s", "Time a queue message waited from its insertion to its dequeue, by queue.", advice: Seconds);
 
     private static readonly Counter<long> RateLimitRejections = Meter.CreateCounter<long>(
         "emoty.rate_limit.rejections", "{request}", "Requests refused with 429 because the caller's budget was spent, by budget.");
