@@ -1,6 +1,4 @@
-using Emoty.Domain.Queues;
 using Emoty.Domain.Sync;
-using Emoty.Domain.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +14,7 @@ public sealed class SyncBatches(SyncService sync, ILogger<SyncBatches> logger)
     [Function(nameof(SyncBatches))]
     public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, DateTimeOffset? insertionTime, CancellationToken cancellationToken)
     {
-        EmotyMetrics.RecordQueueMessageAge(QueueNames.Default.SyncBatches, insertionTime);
+        Domain.Telemetry.EmotyMetrics.RecordQueueMessageAge(Domain.Queues.QueueNames.Default.SyncBatches, insertionTime);
         var outcome = await sync.ProcessMessageAsync(message, cancellationToken);
         logger.LogInformation("Sync batch {BatchId}: {Status}, {Changed} pattern write(s) committed", outcome.BatchId, outcome.Status, outcome.ChangedPatternIds.Count);
     }
