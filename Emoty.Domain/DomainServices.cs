@@ -78,6 +78,8 @@ public static class DomainServices
     private static void AddCache(IServiceCollection services, CacheSettings cache)
     {
         services.AddSingleton(cache);
+        // Hits and misses per level come from HybridCache's own events (Telemetry/HybridCacheMetrics).
+        Telemetry.HybridCacheMetrics.Start();
         services.AddSingleton<IDistributedCache, RedisL2Cache>();
         services.AddHybridCache(options =>
         {

@@ -1,4 +1,5 @@
 using Emoty.Domain;
+using Emoty.Functions;
 using Emoty.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -9,4 +10,5 @@ builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<AuthenticationMiddleware>();
 builder.UseMiddleware<RateLimitMiddleware>();
 builder.Services.AddEmotyDomain(builder.Configuration);
+builder.Services.AddEmotyTelemetry(builder.Configuration);
 builder.Build().Run();

@@ -85,6 +85,7 @@ public sealed class RateLimits(RedisConnection redis, RateLimitSettings settings
                 return null;
             }
 
+            Telemetry.EmotyMetrics.RecordRateLimitRejection(kind);
             var (budget, over) = settings.For(kind);
             return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero
                 ? retryAfter

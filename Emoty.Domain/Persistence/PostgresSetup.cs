@@ -28,6 +28,7 @@ public static class PostgresSetup
             builder.Timeout = 5;
         }
 
-        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        // The pool's name in Npgsql's metrics (db.client.connection.pool.name), instead of the connection string.
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = builder.ApplicationName }.Build();
     }
 }

@@ -3,6 +3,7 @@ using Emoty.Domain.Access;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
+using Emoty.Domain.Telemetry;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -37,9 +38,10 @@ public sealed partial class SyncService
     /// <summary>How long one delivery drains its user before it hands the rest to a message of their own (host.json's functionTimeout is 5 minutes).</summary>
     public static readonly TimeSpan DrainBudget = TimeSpan.FromMinutes(2);
 
-    private sealed record Applied(string ResultJson, Guid? ChangedPatternId);
+    /// <param name="NewStatus">The status of an operation applied now (null when answered from its record), counted once its chunk commits.</param>
+    private sealed record Applied(string ResultJson, Guid? ChangedPatternId, string? NewStatus = null);
 
-    private sealed record Chunk(List<string> Results, List<Guid> Changed);
+    private sealed record Chunk(List<string> Results, List<Guid> Changed, List<string> NewStatuses);
 
     /// <summary>The queue function's entry: a message names a batch; anything else is logged and dropped (no retry can fix it).</summary>
     public async Task<SyncDelivery> ProcessMessageAsync(string message, CancellationToken cancellationToken)
@@ -126,6 +128,7 @@ public sealed partial class SyncService
                 }
 
                 results.AddRange(chunk.Results);
+                chunk.NewStatuses.ForEach(EmotyMetrics.RecordSyncOperation);
                 // Committed: the chunk's patterns are final, so cached copies of them go now, not at the batch's end.
                 if (chunk.Changed.Count > 0)
                 {
@@ -150,6 +153,7 @@ public sealed partial class SyncService
             throw;
         }
 
+        RecordOutcome(batch, SyncBatchStatuses.Completed, operations.Count);
         return new SyncBatchOutcome(batch.BatchId, SyncBatchStatuses.Completed, changed);
     }
 
@@ -157,8 +161,12 @@ public sealed partial class SyncService
     {
         logger.LogWarning("Sync batch {BatchId} failed: {Error}", batch.BatchId, error);
         await store.FailAsync(batch.BatchId, owner, error, CancellationToken.None);
+        RecordOutcome(batch, SyncBatchStatuses.Failed, 0);
         return new SyncBatchOutcome(batch.BatchId, SyncBatchStatuses.Failed, changed);
     }
+
+    private void RecordOutcome(SyncBatchRow batch, string outcome, int operations) =>
+        EmotyMetrics.RecordSyncBatch(outcome, time.GetUtcNow() - Utc(batch.ReceivedAt), operations);
 
     /// <summary>Gives a batch whose processing broke off back to the queue's retry; if even that fails, the lease runs out and the retry or recovery takes it.</summary>
     private async Task ReleaseAsync(Guid batchId, Guid owner)
@@ -204,7 +212,7 @@ public sealed partial class SyncService
                 return null;
             }
 
-            var chunk = new Chunk([], []);
+            var chunk = new Chunk([], [], []);
             var began = time.GetTimestamp();
             for (int i = start, written = 0; i < operations.Count && written < ChunkOperations && (i == start || time.GetElapsedTime(began) < ChunkTime); i++)
             {
@@ -221,6 +229,11 @@ public sealed partial class SyncService
                 }
 
                 chunk.Results.Add(applied.ResultJson);
+                if (applied.NewStatus is { } status)
+                {
+                    chunk.NewStatuses.Add(status);
+                }
+
                 if (applied.ChangedPatternId is { } id)
                 {
                     chunk.Changed.Add(id);
@@ -301,7 +314,7 @@ public sealed partial class SyncService
             return Answer(batch, operation, recordedFor, stored, patternId);
         }
 
-        return new Applied(json, changed);
+        return new Applied(json, changed, result.Status);
     }
 
     /// <summary>One operation being applied, with the transaction it runs in.</summary>

@@ -9,6 +9,7 @@ using Emoty.Domain.Health;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Sharing;
 using Emoty.Domain.Sync;
+using Emoty.Domain.Telemetry;
 using Emoty.Domain.Users;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -155,6 +156,7 @@ internal static class HttpJson
     {
         var response = request.CreateResponse((HttpStatusCode)problem.Status);
         response.Headers.Add("Content-Type", ProblemContentType);
+        EmotyMetrics.RecordProblem(problem);
         await JsonSerializer.SerializeAsync(response.Body, problem with { TraceId = traceId }, ApiJsonContext.Default.Problem, cancellationToken);
         return response;
     }

@@ -13,8 +13,9 @@ namespace Emoty.Functions.Queues;
 public sealed class SyncBatches(SyncService sync, ILogger<SyncBatches> logger)
 {
     [Function(nameof(SyncBatches))]
-    public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, CancellationToken cancellationToken)
+    public async Task Run([QueueTrigger("%SyncBatchesQueue%")] string message, DateTimeOffset? insertionTime, CancellationToken cancellationToken)
     {
+        Domain.Telemetry.EmotyMetrics.RecordQueueMessageAge(Domain.Queues.QueueNames.Default.SyncBatches, insertionTime);
         var delivery = await sync.ProcessMessageAsync(message, cancellationToken);
         logger.LogInformation("Sync batch {BatchId}: {Status}; {Processed} batch(es) of its user processed, {Changed} pattern write(s) committed",
             delivery.BatchId, delivery.Status, delivery.Processed.Count, delivery.ChangedPatternIds.Count);

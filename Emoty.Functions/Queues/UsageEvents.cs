@@ -1,4 +1,6 @@
 using Emoty.Domain.Analytics;
+using Emoty.Domain.Queues;
+using Emoty.Domain.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Emoty.Functions.Queues;
@@ -7,6 +9,9 @@ namespace Emoty.Functions.Queues;
 public sealed class UsageEvents(AnalyticsService analytics)
 {
     [Function(nameof(UsageEvents))]
-    public Task Run([QueueTrigger("%UsageEventsQueue%")] BinaryData message, CancellationToken cancellationToken) =>
-        analytics.ProcessAsync(UsageEventQueue.Read(message), cancellationToken);
+    public Task Run([QueueTrigger("%UsageEventsQueue%")] BinaryData message, DateTimeOffset? insertionTime, CancellationToken cancellationToken)
+    {
+        EmotyMetrics.RecordQueueMessageAge(QueueNames.Default.UsageEvents, insertionTime);
+        return analytics.ProcessAsync(UsageEventQueue.Read(message), cancellationToken);
+    }
 }

@@ -171,6 +171,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SyncBatchesQueue', value: 'sync-batches' }
         { name: 'AnalyticsRefreshSchedule', value: '0 */5 * * * *' }
         { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '4194304' }
+        // Application Insights takes the telemetry (APPLICATIONINSIGHTS_CONNECTION_STRING above); no second exporter.
+        { name: 'Telemetry__Exporter', value: 'none' }
       ]
     }
   }
