@@ -69,9 +69,8 @@ public static class EmotyMetrics
     public static void RecordCacheDatabaseRead() => CacheDatabaseReads.Add(1);
 
     /// <summary>
-    /// A sync batch reached an outcome in a worker (completed, failed, or not processed here:
-    /// deferred, skipped, ignored). <paramref name="sinceReceived"/> is from the batch's receipt
-    /// (its <c>received_at</c>) to now.
+    /// A sync batch was finished by a worker (completed or failed). <paramref name="sinceReceived"/>
+    /// is from the batch's receipt (its <c>received_at</c>) to now.
     /// </summary>
     public static void RecordSyncBatch(string outcome, TimeSpan sinceReceived, int operations)
     {
