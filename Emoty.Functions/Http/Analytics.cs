@@ -53,7 +53,10 @@ public sealed class Analytics(AnalyticsService analytics)
         return await request.JsonAsync(HttpStatusCode.OK, feed, context.CancellationToken);
     }
 
-    /// <summary>Streams the caller's events as they are read, so a long history never sits in memory.</summary>
+    /// <summary>
+    /// Writes the caller's events as they are read from PostgreSQL (never a list of them in memory); the
+    /// worker's built-in HTTP model still hands the host the whole body at once (README, Known limits).
+    /// </summary>
     [Function("ExportMyAnalytics")]
     public async Task<HttpResponseData> Export(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/analytics/export")] HttpRequestData request, FunctionContext context)
