@@ -303,8 +303,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// </summary>
         public string? WindowSql()
         {
-            var narrowed = _query.UserId is not null || _query.ParentPatternId is not null || _query.FavoritedByMe == true;
-            if (BranchLimit > Window || narrowed || (_filters == LiveOnly && _query.Sort != PatternSort.Relevance))
+            if (BranchLimit > Window || Narrowed || (_filters == LiveOnly && _query.Sort != PatternSort.Relevance))
             {
                 return null;
             }
@@ -338,8 +337,15 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 """;
         }
 
-        /// <summary>Public matches by the planner's own plan for these values: the exact answer whatever the density.</summary>
-        public string PlannedSql() => _query.Sort == PatternSort.Relevance
+        /// <summary>A filter that an index narrows to a few rows whatever the word: one creator's patterns, one pattern's remixes, the caller's favourites.</summary>
+        private bool Narrowed => _query.UserId is not null || _query.ParentPatternId is not null || _query.FavoritedByMe == true;
+
+        /// <summary>
+        /// Public matches by the planner's own plan for these values: the exact answer whatever the
+        /// density. Relevance goes class by class, except among a few narrowed rows, which are
+        /// ranked in one pass (class by class would read them once per class).
+        /// </summary>
+        public string PlannedSql() => _query.Sort == PatternSort.Relevance && !Narrowed
             ? PublicByClass()
             : $"SELECT p.id, {_sortExpression} AS sort_value FROM patterns p WHERE p.is_public AND {_filters}{_keyset} ORDER BY {OrderBy(_sortExpression, "p.id")} LIMIT @branchLimit";
 
