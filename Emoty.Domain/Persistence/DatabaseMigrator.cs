@@ -1,4 +1,3 @@
-using System.Reflection;
 using DbUp;
 using DbUp.Engine.Output;
 using Microsoft.Extensions.Logging;

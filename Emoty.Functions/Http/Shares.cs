@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Emoty.Domain;
 using Emoty.Domain.Sharing;
 using Emoty.Functions.Middleware;

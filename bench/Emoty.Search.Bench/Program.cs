@@ -10,7 +10,6 @@ using Dapper;
 using Emoty.Admin.Generator;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
-using Emoty.LocalHost;
 using Emoty.Search.Bench;
 using Emoty.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

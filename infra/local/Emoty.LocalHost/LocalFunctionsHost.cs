@@ -6,7 +6,6 @@ using Emoty.LocalHost.Queues;
 using Emoty.LocalHost.Rpc;
 using Emoty.LocalHost.Timers;
 using Emoty.LocalHost.Worker;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Emoty.LocalHost;

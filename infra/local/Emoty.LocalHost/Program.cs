@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Emoty.LocalHost;
-using Microsoft.Extensions.Logging;
 
 // dotnet Emoty.LocalHost.dll --app <dir> [--port 7071] [--settings local.settings.json] [--functions A,B] [--log-level Debug]
 var arguments = ParseArguments(args);

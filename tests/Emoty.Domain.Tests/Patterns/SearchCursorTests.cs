@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using Emoty.Domain.Paging;
 using Emoty.Domain.Patterns;
 using Emoty.Testing;

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
 using Dapper;
 using Emoty.Domain.Identity;
-using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
 using Emoty.Domain.Sync;
 using Emoty.Testing;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Emoty.LocalHost.Functions;
 using Emoty.LocalHost.Rpc;
-using Microsoft.Extensions.Logging;
 
 namespace Emoty.LocalHost.Bindings;
 

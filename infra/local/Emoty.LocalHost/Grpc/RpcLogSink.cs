@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Emoty.LocalHost.Rpc;
-using Microsoft.Extensions.Logging;
 
 namespace Emoty.LocalHost.Grpc;
 

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Emoty.LocalHost.Rpc;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 
 namespace Emoty.LocalHost.Grpc;
 

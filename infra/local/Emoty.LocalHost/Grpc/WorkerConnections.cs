@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Emoty.LocalHost.Rpc;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 
 namespace Emoty.LocalHost.Grpc;
 

@@ -4,16 +4,10 @@ using Emoty.LocalHost.Bindings;
 using Emoty.LocalHost.Functions;
 using Emoty.LocalHost.Grpc;
 using Emoty.LocalHost.Rpc;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Emoty.LocalHost.Http;
 

@@ -6,9 +6,7 @@ using Emoty.LocalHost.Bindings;
 using Emoty.LocalHost.Functions;
 using Emoty.LocalHost.Rpc;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 

@@ -1,6 +1,4 @@
 using Emoty.LocalHost.Functions;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
 
 namespace Emoty.LocalHost.Http;

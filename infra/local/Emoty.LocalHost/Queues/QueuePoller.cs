@@ -6,7 +6,6 @@ using Emoty.LocalHost.Bindings;
 using Emoty.LocalHost.Functions;
 using Emoty.LocalHost.Grpc;
 using Emoty.LocalHost.Rpc;
-using Microsoft.Extensions.Logging;
 
 namespace Emoty.LocalHost.Queues;
 

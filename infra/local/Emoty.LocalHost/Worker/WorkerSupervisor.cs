@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using Emoty.LocalHost.Functions;
 using Emoty.LocalHost.Grpc;
 using Emoty.LocalHost.Rpc;
-using Microsoft.Extensions.Logging;
 
 namespace Emoty.LocalHost.Worker;
 
