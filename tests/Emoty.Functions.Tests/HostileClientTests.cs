@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Emoty.Functions.Tests.Infrastructure;
+using Emoty.Testing;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -72,8 +73,8 @@ public sealed class HostileClientTests(ITestOutputHelper output) : OwnAppTests(n
 
         var broken = await InvariantsAsync(world);
         output.WriteLine($"hostile client, seed {seed}: {total} requests sent; statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}; " +
-            $"5xx: {statuses.Where(p => p.Key >= 500).Sum(p => p.Value)}; invariants checked: like_count = favourites, pattern_count = items, " +
-            $"versions below the current one, no orphaned favourites, no share with an owner, the victim's patterns untouched and unshared: " +
+            $"5xx: {statuses.Where(p => p.Key >= 500).Sum(p => p.Value)}; invariants checked: {StoredInvariants.Names}, " +
+            $"the victim's patterns untouched and unshared: " +
             $"{(broken.Count == 0 ? "all hold" : string.Join("; ", broken))}");
         Assert.True(failures.Count == 0, $"{failures.Count} bad answers, e.g.:\n{string.Join("\n", failures.DistinctBy(f => f[..Math.Min(f.Length, 40)]).Take(25))}");
         Assert.Empty(broken);
@@ -304,23 +305,7 @@ public sealed class HostileClientTests(ITestOutputHelper output) : OwnAppTests(n
             broken.Add("the attacker holds a share of the victim's patterns");
         }
 
-        var checks = new Dictionary<string, string>
-        {
-            ["like_count = favourites"] = "SELECT count(*) FROM patterns p WHERE like_count <> (SELECT count(*) FROM pattern_favorites f WHERE f.pattern_id = p.id)",
-            ["pattern_count = items"] = "SELECT count(*) FROM pattern_collections c WHERE pattern_count <> (SELECT count(*) FROM pattern_collection_items i WHERE i.collection_id = c.id)",
-            ["versions below the current one"] = "SELECT count(*) FROM pattern_versions v JOIN patterns p ON p.id = v.pattern_id WHERE v.version >= p.version",
-            ["no favourites of deleted patterns' strangers"] = "SELECT count(*) FROM pattern_favorites f LEFT JOIN patterns p ON p.id = f.pattern_id WHERE p.id IS NULL",
-            ["no shares with the owner"] = "SELECT count(*) FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id WHERE s.shared_with = p.user_id",
-        };
-        foreach (var (name, sql) in checks)
-        {
-            var count = await db.ExecuteScalarAsync<long>(sql);
-            if (count > 0)
-            {
-                broken.Add($"{name}: {count} rows break it");
-            }
-        }
-
+        broken.AddRange(await StoredInvariants.BrokenAsync(App.DatabaseConnectionString));
         return broken;
     }
 }

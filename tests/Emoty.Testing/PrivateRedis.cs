@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Emoty.Testing;
 
@@ -25,42 +23,15 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(50);
-            }
-        }
+        _process = ServiceProcess.Start("redis-server", ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        await ServiceProcess.WaitForPortAsync(_process, Port, "redis-server");
     }
 
     public async Task StopAsync()
     {
-        if (_process is { HasExited: false } running)
-        {
-            running.Kill(entireProcessTree: true);
-            await running.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
+        await ServiceProcess.KillAsync(_process);
         _process = null;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
 }

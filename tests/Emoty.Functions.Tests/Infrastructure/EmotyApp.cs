@@ -28,7 +28,9 @@ public sealed class EmotyApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        DatabaseConnectionString = await TestServices.CreateDatabaseAsync("app");
+        var overrides = OverrideSettings is null ? [] : await OverrideSettings();
+        // A database given by the fixture (another app's, or one on a PostgreSQL of its own) is the one the invariants are checked on.
+        DatabaseConnectionString = overrides.TryGetValue("ConnectionStrings__Postgres", out var own) ? own : await TestServices.CreateDatabaseAsync("app");
         var sample = SampleSettings();
         var settings = new Dictionary<string, string>(sample)
         {
@@ -47,12 +49,9 @@ public sealed class EmotyApp : IAsyncLifetime
         {
             settings[$"RateLimits__{budget}"] = "1000000";
         }
-        if (OverrideSettings is not null)
+        foreach (var (key, value) in overrides)
         {
-            foreach (var (key, value) in await OverrideSettings())
-            {
-                settings[key] = value;
-            }
+            settings[key] = value;
         }
 
         Settings = settings;
@@ -66,6 +65,9 @@ public sealed class EmotyApp : IAsyncLifetime
         });
         Http.BaseAddress = _host.BaseAddress;
     }
+
+    /// <summary>The running worker's process id (null while the host restarts it): for tests that kill it.</summary>
+    public int? WorkerProcessId => _host?.WorkerProcessId;
 
     public async Task DisposeAsync()
     {

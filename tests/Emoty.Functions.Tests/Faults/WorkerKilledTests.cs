@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Dapper;
+using Emoty.Functions.Tests.Infrastructure;
+using Emoty.Testing.Faults;
+using Npgsql;
+
+namespace Emoty.Functions.Tests.Faults;
+
+/// <summary>The worker process killed in the middle of a sync batch, under HTTP load; the local host restarts it.</summary>
+public sealed class WorkerKilledTests : IAsyncLifetime
+{
+    private const int Creates = 1000;
+    private readonly EmotyApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+
+    public Task DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task a_batch_interrupted_by_a_dead_worker_resumes_and_completes_exactly_once()
+    {
+        await using var run = new FaultRun(_app, writers: 2);
+        var sync = new SyncBatches(run.Client);
+        await run.StartAsync();
+        var batch = SyncBatch.Creates(Guid.NewGuid(), Creates);
+        var (posted, _) = await sync.PostAsync(batch);
+        Assert.True(posted.Status == 202, $"POST /api/sync: {posted.Detail}");
+
+        // Mid-batch is a positive marker too: its first creates are committed.
+        await using var db = new NpgsqlConnection(_app.DatabaseConnectionString);
+        for (var deadline = DateTime.UtcNow + FaultRun.Deadline; await CreatedAsync(db, batch) == 0;)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the batch never started");
+            await Task.Delay(10);
+        }
+
+        var pid = _app.WorkerProcessId ?? throw new InvalidOperationException("no worker is running");
+        using (var worker = Process.GetProcessById(pid))
+        {
+            worker.Kill();
+            await worker.WaitForExitAsync();
+        }
+
+        var killed = run.Client.Now;
+        var atKill = await CreatedAsync(db, batch);
+        Assert.True(atKill < Creates, $"the batch was done before the worker died ({atKill} of {Creates}); nothing was interrupted");
+        await run.Load.WaitForSuccessAfterAsync(killed, FaultRun.Deadline);
+        var (done, _) = await sync.WaitAsync(batch, FaultRun.Deadline);
+
+        var broken = await run.StopAsync();
+        broken.AddRange((await SyncBatches.NotExactlyOnceAsync(_app.DatabaseConnectionString, [(batch, done)])).Problems);
+        Assert.NotEqual(pid, _app.WorkerProcessId);
+        var outcomes = run.Load.Outcomes.ToArray();
+        Assert.True(!outcomes.Any(o => o.Improper), $"answers that were neither a success nor a 503 problem with Retry-After:\n{FaultRun.Describe(outcomes.Where(o => o.Improper))}");
+        Assert.True(broken.Count == 0, string.Join("\n", broken.Take(20)));
+    }
+
+    private static Task<long> CreatedAsync(NpgsqlConnection db, SyncBatch batch) =>
+        db.ExecuteScalarAsync<long>("SELECT count(*) FROM patterns WHERE user_id = @User", new { batch.User });
+}
