@@ -22,9 +22,16 @@ public sealed class WorkerKilledTests : IAsyncLifetime
         await using var run = new FaultRun(_app, writers: 2);
         var sync = new SyncBatches(run.Client);
         await run.StartAsync();
-        var batch = SyncBatch.Creates(Guid.NewGuid(), Creates);
-        var (posted, _) = await sync.PostAsync(batch);
-        Assert.True(posted.Status == 202, $"POST /api/sync: {posted.Detail}");
+        // Two batches of one user, drained one after the other: the kill, made once the first creates
+        // are in, always finds at least the second batch's thousand operations still to do.
+        var user = Guid.NewGuid();
+        var batch = SyncBatch.Creates(user, Creates);
+        var next = SyncBatch.Creates(user, Creates);
+        foreach (var posting in new[] { batch, next })
+        {
+            var (posted, _) = await sync.PostAsync(posting);
+            Assert.True(posted.Status == 202, $"POST /api/sync: {posted.Detail}");
+        }
 
         // Mid-batch is a positive marker too: its first creates are committed.
         await using var db = new NpgsqlConnection(_app.DatabaseConnectionString);
@@ -43,12 +50,13 @@ public sealed class WorkerKilledTests : IAsyncLifetime
 
         var killed = run.Client.Now;
         var atKill = await CreatedAsync(db, batch);
-        Assert.True(atKill < Creates, $"the batch was done before the worker died ({atKill} of {Creates}); nothing was interrupted");
+        Assert.True(atKill < 2 * Creates, $"both batches were done before the worker died ({atKill} of {2 * Creates}); nothing was interrupted");
         await run.Load.WaitForSuccessAfterAsync(killed, FaultRun.Deadline);
         var (done, _) = await sync.WaitAsync(batch, FaultRun.Deadline);
+        var (nextDone, _) = await sync.WaitAsync(next, FaultRun.Deadline);
 
         var broken = await run.StopAsync();
-        broken.AddRange((await SyncBatches.NotExactlyOnceAsync(_app.DatabaseConnectionString, [(batch, done)])).Problems);
+        broken.AddRange((await SyncBatches.NotExactlyOnceAsync(_app.DatabaseConnectionString, [(batch, done), (next, nextDone)])).Problems);
         Assert.NotEqual(pid, _app.WorkerProcessId);
         var outcomes = run.Load.Outcomes.ToArray();
         Assert.True(!outcomes.Any(o => o.Improper), $"answers that were neither a success nor a 503 problem with Retry-After:\n{FaultRun.Describe(outcomes.Where(o => o.Improper))}");
