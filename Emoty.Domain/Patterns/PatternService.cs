@@ -258,11 +258,61 @@ public sealed partial class PatternService(
         return WithPermission(await PatternStore.InsertAsync(connection, transaction, owner, draft, cancellationToken), owner);
     }
 
+    /// <summary>New patterns without a parent, as <see cref="CreateAsync(NpgsqlConnection, NpgsqlTransaction, Guid, PatternDraft, string, CancellationToken)"/> makes them, in one statement; each is version 1.</summary>
+    internal static Task CreateManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken) =>
+        patterns.Any(p => p.Draft.ParentPatternId is not null)
+            ? throw new ArgumentException("A parent is checked per pattern: create those one at a time.", nameof(patterns))
+            : PatternStore.InsertManyAsync(connection, transaction, owner, patterns, cancellationToken);
+
+    /// <summary>
+    /// Updates of several patterns, each as <see cref="UpdateLockedAsync"/> makes it, in three
+    /// statements: the patterns read and locked, their snapshots, their new content. Null, with
+    /// nothing written, when one of them needs what only the one-by-one path does: a pattern not
+    /// there for an edit by this caller, a base version that is not the current one, no change, a
+    /// parent to check, a visibility the caller may not change. That path answers each with its
+    /// own result or problem. Returns the new versions by pattern.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, int>?> UpdateManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user,
+        IReadOnlyList<(Guid Id, int? BaseVersion, PatternChanges Changes, string Path)> updates, CancellationToken cancellationToken)
+    {
+        var locked = (await PatternStore.FindManyForUpdateAsync(connection, transaction, updates.Select(u => u.Id).ToArray(), user, cancellationToken))
+            .ToDictionary(p => p.Id);
+        var drafts = new List<(Guid Id, PatternDraft Draft)>(updates.Count);
+        foreach (var (id, baseVersion, changes, path) in updates)
+        {
+            if (!locked.TryGetValue(id, out var pattern) || Resolve(pattern, user) < Permission.Edit
+                || (baseVersion is { } expected && expected != pattern.Version) || changes.IsEmpty || changes.ParentPatternId.IsSet)
+            {
+                return null;
+            }
+
+            var merged = changes.ApplyTo(ToDraft(pattern), path);
+            if (merged.IsPublic != pattern.IsPublic && Resolve(pattern, user) < Permission.Admin)
+            {
+                return null;
+            }
+
+            drafts.Add((id, merged));
+        }
+
+        await PatternStore.SnapshotManyAsync(connection, transaction, [.. locked.Keys], user, cancellationToken);
+        return await PatternStore.UpdateContentManyAsync(connection, transaction, drafts, cancellationToken);
+    }
+
     internal async Task<PatternResource> UpdateAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, PatternChanges changes,
+        VersionPrecondition precondition, string pathPrefix, CancellationToken cancellationToken) =>
+        await UpdateLockedAsync(connection, transaction, user, await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken),
+            changes, precondition, pathPrefix, cancellationToken);
+
+    /// <summary>The update of a pattern this transaction has read and locked with edit access (<see cref="LockForSyncAsync"/>), so it is not read twice.</summary>
+    internal async Task<PatternResource> UpdateLockedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, PatternResource pattern, PatternChanges changes,
         VersionPrecondition precondition, string pathPrefix, CancellationToken cancellationToken)
     {
-        var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken);
+        var id = pattern.Id;
         precondition.Check(pattern.Version, WithPermission(pattern, user), settings.RequireVersionOnWrite);
         if (changes.IsEmpty)
         {

@@ -213,21 +213,8 @@ public sealed partial class SyncService
             }
 
             var chunk = new Chunk([], [], []);
-            var began = time.GetTimestamp();
-            for (int i = start, written = 0; i < operations.Count && written < ChunkOperations && (i == start || time.GetElapsedTime(began) < ChunkTime); i++)
+            void Add(Applied applied)
             {
-                var operation = operations[i];
-                Applied applied;
-                if (recorded.TryGetValue(operation.OpId, out var record))
-                {
-                    applied = Answer(batch, operation, record.UserId, record.Result, record.PatternId);
-                }
-                else
-                {
-                    applied = await ApplyAsync(new Step(connection, transaction, batch, operation, tempIds, cancellationToken));
-                    written++;
-                }
-
                 chunk.Results.Add(applied.ResultJson);
                 if (applied.NewStatus is { } status)
                 {
@@ -238,6 +225,35 @@ public sealed partial class SyncService
                 {
                     chunk.Changed.Add(id);
                 }
+            }
+
+            var began = time.GetTimestamp();
+            for (int i = start, written = 0; i < operations.Count && written < ChunkOperations && (i == start || time.GetElapsedTime(began) < ChunkTime);)
+            {
+                if (recorded.TryGetValue(operations[i].OpId, out var record))
+                {
+                    Add(Answer(batch, operations[i], record.UserId, record.Result, record.PatternId));
+                    i++;
+                    continue;
+                }
+
+                var run = RunFrom(operations, i, ChunkOperations - written, recorded, tempIds);
+                if (run.Count > 1 && await ApplyRunAsync(connection, transaction, batch, run, tempIds, cancellationToken) is { } together)
+                {
+                    Array.ForEach(together, Add);
+                }
+                else
+                {
+                    // One operation, or a run that could not be made together: one by one, each with its own answer.
+                    foreach (var operation in run.Count > 1 ? run : [operations[i]])
+                    {
+                        Add(await ApplyAsync(new Step(connection, transaction, batch, operation, tempIds, cancellationToken)));
+                    }
+                }
+
+                var taken = Math.Max(run.Count, 1);
+                i += taken;
+                written += taken;
             }
 
             return chunk;
@@ -270,6 +286,110 @@ public sealed partial class SyncService
 
             _chunk.Clear();
         }
+    }
+
+    /// <summary>
+    /// The operations from <paramref name="start"/> on (at most <paramref name="limit"/>) that can be
+    /// applied together: all creates or all updates, none recorded before; creates without a parent
+    /// to check and with a temp_id that names no pattern yet, updates of patterns that the run names
+    /// once each.
+    /// </summary>
+    private static List<SyncOperation> RunFrom(
+        IReadOnlyList<SyncOperation> operations, int start, int limit, IReadOnlyDictionary<Guid, RecordedOperation> recorded, TempIds tempIds)
+    {
+        var run = new List<SyncOperation>();
+        var type = operations[start].Type;
+        var targets = new HashSet<Guid>();
+        for (var i = start; i < operations.Count && run.Count < limit && type != SyncOperationType.Delete; i++)
+        {
+            var operation = operations[i];
+            var fits = operation.Type == type && !recorded.ContainsKey(operation.OpId) && (type == SyncOperationType.Create
+                ? operation.Pattern!.ParentPatternId is null && (operation.TempId is not { } tempId || tempIds.Find(tempId) is null)
+                : TryResolve(operation, tempIds) is { } target && targets.Add(target.Id));
+            if (!fits)
+            {
+                break;
+            }
+
+            run.Add(operation);
+        }
+
+        return run;
+    }
+
+    /// <summary>
+    /// A run (<see cref="RunFrom"/>) with one statement each for its patterns, their temp_ids and the
+    /// records: a batch of a thousand creates or updates costs twenty statements of each, not a
+    /// thousand. In a savepoint: whatever would fail or single out one of them (a rule of the
+    /// database, an op_id another user's batch took meanwhile, a pattern this caller may not edit, a
+    /// stale base version) rolls the run back, and null has its operations applied one by one, each
+    /// with its own answer.
+    /// </summary>
+    private static async Task<Applied[]?> ApplyRunAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
+    {
+        await transaction.SaveAsync(Savepoint, cancellationToken);
+        try
+        {
+            var applied = run[0].Type == SyncOperationType.Create
+                ? await CreateRunAsync(connection, transaction, batch, run, tempIds, cancellationToken)
+                : await UpdateRunAsync(connection, transaction, batch, run, tempIds, cancellationToken);
+            if (applied is not null)
+            {
+                return applied;
+            }
+        }
+        catch (Exception failure) when (AsProblem(failure) is not null)
+        {
+            // Rolled back below; the one-by-one path finds which operation it was.
+        }
+
+        await transaction.RollbackAsync(Savepoint, cancellationToken);
+        return null;
+    }
+
+    private static async Task<Applied[]?> CreateRunAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
+    {
+        var created = run.Select(operation => (Id: Guid.NewGuid(), Draft: operation.Pattern!)).ToArray();
+        var mapped = run.Select((operation, k) => (operation.TempId, created[k].Id)).Where(pair => pair.TempId is not null).ToArray();
+        await PatternService.CreateManyAsync(connection, transaction, batch.UserId, created, cancellationToken);
+        await SyncStore.MapTempIdsAsync(connection, transaction, batch.UserId, mapped.Select(pair => pair.TempId!).ToArray(), mapped.Select(pair => pair.Id).ToArray(), cancellationToken);
+        var applied = await RecordRunAsync(connection, transaction, batch, run,
+            run.Select((operation, k) => new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, created[k].Id, operation.TempId, PatternStore.FirstVersion)).ToArray(),
+            cancellationToken);
+        if (applied is not null)
+        {
+            foreach (var (tempId, id) in mapped)
+            {
+                tempIds.Add(tempId!, id);
+            }
+        }
+
+        return applied;
+    }
+
+    private static async Task<Applied[]?> UpdateRunAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
+    {
+        var targets = run.Select(operation => TryResolve(operation, tempIds)!.Value).ToArray();
+        var versions = await PatternService.UpdateManyAsync(connection, transaction, batch.UserId,
+            run.Select((operation, k) => (targets[k].Id, operation.BaseVersion, operation.Changes!, OperationPath(operation, "changes"))).ToArray(), cancellationToken);
+        return versions is null
+            ? null
+            : await RecordRunAsync(connection, transaction, batch, run,
+                run.Select((operation, k) => new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, targets[k].Id, targets[k].TempId, versions[targets[k].Id])).ToArray(),
+                cancellationToken);
+    }
+
+    /// <summary>Records the run's results, each applied; null when an op_id was taken meanwhile.</summary>
+    private static async Task<Applied[]?> RecordRunAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, SyncOperationResult[] results, CancellationToken cancellationToken)
+    {
+        var json = results.Select(SyncJson.Serialize).ToArray();
+        var recorded = await SyncStore.RecordAppliedAsync(connection, transaction, batch, run[0].TypeName, run.Select(operation => operation.OpId).ToArray(),
+            results.Select(result => result.Id!.Value).ToArray(), json, cancellationToken);
+        return recorded < run.Count ? null : results.Select((result, k) => new Applied(json[k], result.Id, result.Status)).ToArray();
     }
 
     /// <summary>An op_id recorded before: its first result to its user (its pattern named again, the delivery that applied it may have died before its cache entry went), a duplicate to anyone else.</summary>
@@ -324,7 +444,7 @@ public sealed partial class SyncService
         public Guid User => Batch.UserId;
 
         /// <summary>Error paths of this operation start as they did in the POST body.</summary>
-        public string Path(string field) => $"operations[{Operation.Index}].{field}.";
+        public string Path(string field) => OperationPath(Operation, field);
 
         /// <summary>
         /// When the client made the change, for last write wins. A client cannot have edited after its
@@ -370,7 +490,7 @@ public sealed partial class SyncService
         var precondition = new VersionPrecondition(null, current.Version);
         if (operation.BaseVersion is not { } baseVersion || baseVersion == current.Version)
         {
-            var updated = await patterns.UpdateAsync(connection, transaction, step.User, id, operation.Changes!, precondition, path, cancellationToken);
+            var updated = await patterns.UpdateLockedAsync(connection, transaction, step.User, current, operation.Changes!, precondition, path, cancellationToken);
             return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, id, tempId, updated.Version),
                 updated.Version != current.Version ? id : null);
         }
@@ -383,7 +503,7 @@ public sealed partial class SyncService
         var changes = SyncMerge.ChangesBetween(server, merge.Result);
         var stored = changes.IsEmpty
             ? PatternService.WithPermission(current, step.User)
-            : await patterns.UpdateAsync(connection, transaction, step.User, id, changes, precondition, path, cancellationToken);
+            : await patterns.UpdateLockedAsync(connection, transaction, step.User, current, changes, precondition, path, cancellationToken);
         var status = merge.Conflicts.Count > 0 ? SyncOperationStatuses.Conflict : SyncOperationStatuses.Merged;
         return (new SyncOperationResult(operation.OpId, status, id, tempId, stored.Version)
         {
@@ -428,18 +548,22 @@ public sealed partial class SyncService
     /// The pattern an update or delete names: a temp_id of this user first (clients may use UUIDs as
     /// temp_ids), else a pattern id. A temp_id whose create has not been applied is 404.
     /// </summary>
-    private static (Guid Id, string? TempId) Resolve(Step step)
+    private static (Guid Id, string? TempId) Resolve(Step step) =>
+        TryResolve(step.Operation, step.TempIds)
+        ?? throw new EmotyException(ProblemCode.NotFound, "No pattern has this temp_id: its create must be applied first, in this batch or an earlier one.");
+
+    private static (Guid Id, string? TempId)? TryResolve(SyncOperation operation, TempIds tempIds)
     {
-        var target = step.Operation.Target!;
-        if (step.TempIds.Find(target) is { } mapped)
+        var target = operation.Target!;
+        if (tempIds.Find(target) is { } mapped)
         {
             return (mapped, target);
         }
 
-        return Guid.TryParseExact(target, "D", out var id)
-            ? (id, null)
-            : throw new EmotyException(ProblemCode.NotFound, "No pattern has this temp_id: its create must be applied first, in this batch or an earlier one.");
+        return Guid.TryParseExact(target, "D", out var id) ? (id, null) : null;
     }
+
+    private static string OperationPath(SyncOperation operation, string field) => $"operations[{operation.Index}].{field}.";
 
     private static void RejectFutureBase(int baseVersion, PatternResource current, Guid user)
     {

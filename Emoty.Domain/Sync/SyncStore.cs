@@ -187,6 +187,24 @@ public sealed class SyncStore(NpgsqlDataSource database)
             ON CONFLICT (op_id) DO NOTHING
             """, new { opId, batch.BatchId, batch.UserId, type, status, patternId, resultJson }, transaction, cancellationToken: cancellationToken)) == 1;
 
+    /// <summary>Records operations of one type, all applied, under their op_ids; returns how many were recorded (fewer when an op_id is taken).</summary>
+    internal static Task<int> RecordAppliedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, string type, Guid[] opIds, Guid[] patternIds, string[] results,
+        CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_operations (op_id, batch_id, user_id, op_type, status, pattern_id, result)
+            SELECT r.op_id, @BatchId, @UserId, @type, 'applied', r.pattern_id, r.result
+            FROM unnest(@opIds::uuid[], @patternIds::uuid[], @results::jsonb[]) AS r(op_id, pattern_id, result)
+            ON CONFLICT (op_id) DO NOTHING
+            """, new { batch.BatchId, batch.UserId, type, opIds, patternIds, results }, transaction, cancellationToken: cancellationToken));
+
+    internal static Task MapTempIdsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string[] tempIds, Guid[] patternIds, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_temp_ids (user_id, temp_id, pattern_id)
+            SELECT @userId, t.temp_id, t.pattern_id FROM unnest(@tempIds::text[], @patternIds::uuid[]) AS t(temp_id, pattern_id)
+            """, new { userId, tempIds, patternIds }, transaction, cancellationToken: cancellationToken));
+
     /// <summary>The user's patterns behind these temp_ids, those that have one.</summary>
     public async Task<Dictionary<string, Guid>> FindTempIdsAsync(Guid userId, string[] tempIds, CancellationToken cancellationToken)
     {

@@ -32,7 +32,8 @@ public sealed class Stack : IAsyncDisposable
 
     public Tokens Tokens { get; private set; } = null!;
 
-    public string Database => Postgres.ConnectionString;
+    /// <summary>For the checks after a fault: unpooled, so that no check picks up a connection that a kill of PostgreSQL broke.</summary>
+    public string Database => new Npgsql.NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Pooling = false }.ConnectionString;
 
     public int? WorkerProcessId => _host.WorkerProcessId;
 

@@ -42,17 +42,57 @@ if (only.Contains("batch"))
 {
     var runs = quick ? 3 : 7;
     var times = new List<double>();
+    var (posts, waits, applies) = (new List<double>(), new List<double>(), new List<double>());
+    var updateTimes = new List<double>();
     for (var run = 0; run < runs; run++)
     {
         var batch = SyncBatch.Creates(Guid.NewGuid(), 1000);
         var posted = client.Now;
         await PostAsync(batch);
+        posts.Add((client.Now - posted).TotalSeconds);
         var (_, doneAt) = await sync.WaitAsync(batch, deadline, TimeSpan.FromMilliseconds(20));
         times.Add((doneAt - posted).TotalSeconds);
+        // Where the time went, by the batch's own timestamps: received → first claimed (the queue's hop), claimed → completed.
+        await using var db = new NpgsqlConnection(stack.Database);
+        var (wait, apply) = await db.QuerySingleAsync<(double, double)>("""
+            SELECT extract(epoch FROM started_at - received_at)::float8, extract(epoch FROM completed_at - started_at)::float8
+            FROM sync_batches WHERE batch_id = @BatchId
+            """, new { batch.BatchId });
+        waits.Add(wait);
+        applies.Add(apply);
+
+        // The same patterns renamed by the next batch: updates lock, snapshot and rewrite a row each.
+        var renames = batch with { BatchId = Guid.NewGuid() };
+        var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var renamedAt = client.Now;
+        var (renamePosted, _) = await client.SendAsync(Step.SyncPost, HttpMethod.Post, "api/sync", batch.User, new
+        {
+            client_id = "sync-bench",
+            batch_id = renames.BatchId,
+            operations = batch.TempIds.Select((tempId, i) => new
+            {
+                op_id = Guid.NewGuid(), type = "update", id = tempId, client_modified_at = stamp, changes = new { name = $"Renamed {i}" },
+            }),
+        });
+        if (renamePosted.Status != 202)
+        {
+            throw new InvalidOperationException($"POST /api/sync: {renamePosted.Detail}");
+        }
+
+        var (_, renamedDone) = await sync.WaitAsync(renames, deadline, TimeSpan.FromMilliseconds(20));
+        updateTimes.Add((renamedDone - renamedAt).TotalSeconds);
     }
 
     times.Sort();
-    Report("1,000-create batch, POST → completed ≤ 2 s (every run)", $"p50 {Percentile(times, 0.5):0.00} s, max {times[^1]:0.00} s over {runs} runs", times[^1] <= 2);
+    posts.Sort();
+    waits.Sort();
+    applies.Sort();
+    Report("1,000-create batch, POST → completed ≤ 2 s (every run)",
+        $"p50 {Percentile(times, 0.5):0.00} s, max {times[^1]:0.00} s over {runs} runs (p50 of its parts: POST answered {Percentile(posts, 0.5):0.00} s, " +
+        $"received → claimed {Percentile(waits, 0.5):0.00} s, claimed → completed {Percentile(applies, 0.5):0.00} s)", times[^1] <= 2);
+    updateTimes.Sort();
+    Report("1,000-update batch (renames of those patterns), POST → completed ≤ 2 s (every run)",
+        $"p50 {Percentile(updateTimes, 0.5):0.00} s, max {updateTimes[^1]:0.00} s over {runs} runs", updateTimes[^1] <= 2);
 }
 
 if (only.Contains("worker"))

@@ -115,6 +115,35 @@ public sealed class SyncProcessingTests(SyncDatabase db) : IClassFixture<SyncDat
     }
 
     [Fact]
+    public async Task a_run_of_updates_with_one_the_caller_may_not_make_answers_each_on_its_own()
+    {
+        var user = await db.UserAsync();
+        var stranger = await db.PatternAsync(await db.UserAsync(), "Not yours", isPublic: true);
+        var created = await db.SubmitAsync(user, Enumerable.Range(0, 10).Select(i => SyncDatabase.Create($"u{i}", $"Before {i}")).ToArray());
+        await db.Service.ProcessAsync(created, CancellationToken.None);
+
+        // Ten updates in a row, the sixth of someone else's public pattern: it is refused, the others apply.
+        var renames = Enumerable.Range(0, 10)
+            .Select(i => i == 5 ? SyncDatabase.Rename(stranger.ToString(), "Taken over") : SyncDatabase.Rename($"u{i}", $"After {i}"))
+            .ToArray();
+        var batchId = await db.SubmitAsync(user, renames);
+        Assert.Equal(SyncBatchStatuses.Completed, (await db.Service.ProcessAsync(batchId, CancellationToken.None)).Status);
+
+        var results = await ResultsAsync(user, batchId);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i == 5 ? "rejected" : "applied"), results.Select(r => r.GetProperty("status").GetString()));
+        Assert.All(results.Where((_, i) => i != 5), r => Assert.Equal(2, r.GetProperty("version").GetInt32()));
+        Assert.Equal("Not yours", await db.ScalarAsync<string>("SELECT name FROM patterns WHERE id = @stranger", new { stranger }));
+        Assert.Equal(9, await db.ScalarAsync<long>("SELECT count(*) FROM patterns WHERE user_id = @user AND name LIKE 'After %'", new { user }));
+        Assert.Equal(9, await db.ScalarAsync<long>(
+            "SELECT count(*) FROM pattern_versions v JOIN patterns p ON p.id = v.pattern_id WHERE p.user_id = @user AND v.version = 1 AND v.name LIKE 'Before %'", new { user }));
+
+        // All ten again, every one allowed: applied together, u5 (left alone above) at version 2, the rest at 3.
+        var again = await db.SubmitAsync(user, Enumerable.Range(0, 10).Select(i => SyncDatabase.Rename($"u{i}", $"Again {i}")).ToArray());
+        await db.Service.ProcessAsync(again, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i == 5 ? 2 : 3), (await ResultsAsync(user, again)).Select(r => r.GetProperty("version").GetInt32()));
+    }
+
+    [Fact]
     public async Task a_batch_taken_over_after_its_lease_answers_every_operation_from_its_record()
     {
         var user = await db.UserAsync();
