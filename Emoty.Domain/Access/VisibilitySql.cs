@@ -7,9 +7,8 @@ namespace Emoty.Domain.Access;
 /// </summary>
 public static class VisibilitySql
 {
-    public const string PatternVisibleToCaller = """
+    public const string PatternVisibleToCaller = $"""
         (p.deleted_at IS NULL AND (p.is_public OR p.user_id = @caller OR EXISTS (
-            SELECT 1 FROM pattern_shares vs
-            WHERE vs.pattern_id = p.id AND vs.shared_with = @caller AND (vs.expires_at IS NULL OR vs.expires_at > now()))))
+            SELECT 1 FROM {LiveShares.Shares} vs WHERE vs.pattern_id = p.id AND vs.shared_with = @caller)))
         """;
 }

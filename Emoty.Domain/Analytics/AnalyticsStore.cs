@@ -1,4 +1,5 @@
 using Dapper;
+using Emoty.Domain.Access;
 using Emoty.Domain.Persistence;
 using Npgsql;
 
@@ -119,12 +120,11 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
     private static async Task<List<UsageEvent>> AllowedAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT e.n::int FROM unnest(@patternIds, @userIds, @authorized) WITH ORDINALITY AS e(pattern_id, user_id, authorized, n)
             JOIN patterns p ON p.id = e.pattern_id AND p.deleted_at IS NULL
             WHERE e.authorized OR p.is_public OR p.user_id = e.user_id
-               OR EXISTS (SELECT 1 FROM pattern_shares s
-                          WHERE s.pattern_id = p.id AND s.shared_with = e.user_id AND (s.expires_at IS NULL OR s.expires_at > now()))
+               OR EXISTS (SELECT 1 FROM {LiveShares.Shares} s WHERE s.pattern_id = p.id AND s.shared_with = e.user_id)
             """;
         var readable = (await connection.QueryAsync<int>(new CommandDefinition(sql, new
         {

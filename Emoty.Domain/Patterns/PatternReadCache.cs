@@ -23,7 +23,7 @@ public sealed record CachedPattern(PatternResource Pattern, CachedShare[] Shares
         {
             if (share.UserId == user)
             {
-                return (share.ExpiresAt is { } expires && expires <= now ? null : share.Permission, true);
+                return (Access.LiveShares.IsLive(share.ExpiresAt, now) ? share.Permission : null, true);
             }
         }
 

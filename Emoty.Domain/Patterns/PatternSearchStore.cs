@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
-using Npgsql;
+using Emoty.Domain.Access;
 using Emoty.Domain.Paging;
+using Npgsql;
 
 namespace Emoty.Domain.Patterns;
 
@@ -406,8 +407,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         private string OwnBranch => $"p.user_id = @caller AND NOT p.is_public AND {_personalFilters}";
 
         private string SharedBranch => $"""
-            pattern_shares s JOIN patterns p ON p.id = s.pattern_id
-            WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())
+            {LiveShares.Shares} s JOIN patterns p ON p.id = s.pattern_id
+            WHERE s.shared_with = @caller
               AND NOT p.is_public AND p.user_id <> @caller AND {_personalFilters}
             """;
 

@@ -10,13 +10,12 @@ namespace Emoty.Domain.Patterns;
 public sealed class PatternStore(NpgsqlDataSource database)
 {
     /// <summary>The resource's columns for a pattern row aliased <c>p</c>; the caller is <c>@caller</c> (null = anonymous).</summary>
-    internal const string ResourceColumns = """
+    internal const string ResourceColumns = $"""
         p.id, p.user_id, p.name, p.description, p.sequence::text AS sequence, p.palette_id, p.size, p.tags,
         p.difficulty_rating, p.complexity_score, p.estimated_time_minutes, p.is_public, p.is_ai_generated,
         p.generation_prompt, p.parent_pattern_id, p.version, p.view_count, p.like_count, p.share_count,
         p.download_count, p.created_at, p.updated_at, p.deleted_at,
-        (SELECT s.permission FROM pattern_shares s
-          WHERE s.pattern_id = p.id AND s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())) AS share_permission,
+        (SELECT s.permission FROM {Access.LiveShares.Shares} s WHERE s.pattern_id = p.id AND s.shared_with = @caller) AS share_permission,
         (@caller IS NOT NULL AND EXISTS (SELECT 1 FROM pattern_favorites f WHERE f.pattern_id = p.id AND f.user_id = @caller)) AS is_favorited,
         '' AS permission
         """;
@@ -37,8 +36,8 @@ public sealed class PatternStore(NpgsqlDataSource database)
     {
         var sql = $"""
             SELECT {ResourceColumns} FROM patterns p WHERE p.id = @id AND p.deleted_at IS NULL;
-            SELECT shared_with AS user_id, permission, expires_at FROM pattern_shares
-            WHERE pattern_id = @id AND (expires_at IS NULL OR expires_at > now())
+            SELECT shared_with AS user_id, permission, expires_at FROM {Access.LiveShares.Shares}
+            WHERE pattern_id = @id
             ORDER BY shared_with LIMIT @take;
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Dapper;
+using Emoty.Domain.Access;
 using Emoty.Domain.Patterns;
 using Npgsql;
 
@@ -55,8 +56,8 @@ public sealed class ShareStore(NpgsqlDataSource database)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<(string, Guid, DateTime?, DateTime)>(new CommandDefinition($"""
-            SELECT {LinkColumns} FROM pattern_share_links
-            WHERE pattern_id = @patternId AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            SELECT {LinkColumns} FROM {LiveShares.Links}
+            WHERE pattern_id = @patternId
             ORDER BY created_at, code
             """, new { patternId }, cancellationToken: cancellationToken))).AsList();
     }
@@ -72,8 +73,8 @@ public sealed class ShareStore(NpgsqlDataSource database)
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<PatternResource>(new CommandDefinition($"""
             SELECT {PatternStore.ResourceColumns}
-            FROM pattern_share_links l JOIN patterns p ON p.id = l.pattern_id
-            WHERE l.code = @code AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > now()) AND p.deleted_at IS NULL
+            FROM {LiveShares.Links} l JOIN patterns p ON p.id = l.pattern_id
+            WHERE l.code = @code AND p.deleted_at IS NULL
             """, new { code, caller }, cancellationToken: cancellationToken));
     }
 
@@ -83,8 +84,8 @@ public sealed class ShareStore(NpgsqlDataSource database)
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PatternResource, DateTime, (PatternResource, DateTime)>(new CommandDefinition($"""
             SELECT {PatternStore.ResourceColumns}, s.created_at AS shared_at
-            FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id
-            WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now()) AND p.deleted_at IS NULL
+            FROM {LiveShares.Shares} s JOIN patterns p ON p.id = s.pattern_id
+            WHERE s.shared_with = @caller AND p.deleted_at IS NULL
               {(beforeTime is null ? "" : "AND (s.created_at, s.pattern_id) < (@beforeTime, @beforeId)")}
             ORDER BY s.created_at DESC, s.pattern_id DESC
             LIMIT @take

@@ -1,4 +1,5 @@
 using Dapper;
+using Emoty.Domain.Access;
 using Emoty.Domain.Patterns;
 using Npgsql;
 
@@ -53,8 +54,8 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
                 AND p.change_xid < @horizon::xid8
               ORDER BY p.change_xid, p.change_seq LIMIT @take)
             UNION ALL
-            (SELECT p.id, p.change_xid, p.change_seq FROM pattern_shares s JOIN patterns p ON p.id = s.pattern_id
-              WHERE s.shared_with = @caller AND (s.expires_at IS NULL OR s.expires_at > now())
+            (SELECT p.id, p.change_xid, p.change_seq FROM {LiveShares.Shares} s JOIN patterns p ON p.id = s.pattern_id
+              WHERE s.shared_with = @caller
                 AND (p.change_xid, p.change_seq) > (@xid::xid8, @seq) AND p.change_xid < @horizon::xid8
               ORDER BY p.change_xid, p.change_seq LIMIT @take)
             UNION ALL
