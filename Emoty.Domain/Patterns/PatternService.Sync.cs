@@ -16,6 +16,14 @@ public sealed partial class PatternService
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, Permission needed, CancellationToken cancellationToken) =>
         LockForWriteAsync(connection, transaction, user, id, needed, cancellationToken);
 
+    /// <summary>The version of a pattern just created.</summary>
+    internal const int FirstVersion = PatternStore.FirstVersion;
+
+    /// <summary>A pattern as <paramref name="user"/> sees it, deleted or not: what a temp_id created before stands for.</summary>
+    internal static Task<PatternResource?> FindIncludingDeletedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, CancellationToken cancellationToken) =>
+        PatternStore.FindAsync(connection, transaction, id, user, cancellationToken, includeDeleted: true);
+
     /// <summary>
     /// Reads and locks a pattern for a delete, deleted or not. A deleted one is returned only to
     /// those who could have deleted it (so deleting twice succeeds); to anyone else it is 404, as

@@ -356,7 +356,7 @@ public sealed partial class SyncService
         await PatternService.CreateManyAsync(connection, transaction, batch.UserId, created, cancellationToken);
         await SyncStore.MapTempIdsAsync(connection, transaction, batch.UserId, mapped.Select(pair => pair.TempId!).ToArray(), mapped.Select(pair => pair.Id).ToArray(), cancellationToken);
         var applied = await RecordRunAsync(connection, transaction, batch, run,
-            run.Select((operation, k) => new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, created[k].Id, operation.TempId, PatternStore.FirstVersion)).ToArray(),
+            run.Select((operation, k) => new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, created[k].Id, operation.TempId, PatternService.FirstVersion)).ToArray(),
             cancellationToken);
         if (applied is not null)
         {
@@ -462,7 +462,7 @@ public sealed partial class SyncService
             if (tempIds.Find(tempId) is { } mapped)
             {
                 // Created before (by this temp_id under another op_id): that pattern is the answer, not a twin.
-                var existing = await PatternStore.FindAsync(connection, transaction, mapped, step.User, cancellationToken, includeDeleted: true);
+                var existing = await PatternService.FindIncludingDeletedAsync(connection, transaction, step.User, mapped, cancellationToken);
                 return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, mapped, tempId, existing?.Version), null);
             }
         }

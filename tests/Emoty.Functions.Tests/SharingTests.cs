@@ -170,7 +170,7 @@ public sealed class ShareCleanupTimerTests() : OwnAppTests(new() { ["SharesClean
         await db.ExecuteAsync("UPDATE pattern_shares SET expires_at = now() - interval '1 minute' WHERE shared_with = @expired", new { expired = friends[0] });
         await db.ExecuteAsync("UPDATE pattern_share_links SET expires_at = now() - interval '1 minute' WHERE code = (SELECT min(code) FROM pattern_share_links WHERE pattern_id = @pattern)", new { pattern });
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
         (int Shares, int Links) left;
         do
         {

@@ -83,7 +83,7 @@ public sealed class SyncTests(EmotyApp app)
     /// <summary>Polls GET /api/sync/{id} until the batch is completed or failed, failing with its last state after 30 s.</summary>
     private async Task<JsonElement> WaitForAsync(Guid user, Guid batchId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
         JsonElement body;
         do
         {
@@ -354,7 +354,7 @@ public sealed class SyncTests(EmotyApp app)
     private async Task<(List<JsonElement> Changes, string Cursor)> FollowAsync(Guid user, string? since, Func<List<JsonElement>, bool> done)
     {
         var changes = new List<JsonElement>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
         var cursor = since;
         while (true)
         {
@@ -484,7 +484,7 @@ public sealed class SyncRecoveryTimerTests() : OwnAppTests(new() { ["SyncRecover
             });
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
         string? status;
         do
         {
