@@ -187,12 +187,7 @@ public sealed class CacheWithoutRedisTests : IAsyncLifetime
         Assert.Equal("Direct", await NameAsync(owner, id));
 
         await _redis.StartAgainAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
-        while ((await _app.SendAsync(HttpMethod.Get, "api/health")).Body.GetProperty("status").GetString() != "healthy")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the app did not reconnect to Redis");
-            await Task.Delay(200);
-        }
+        await _app.WaitUntilHealthyAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await _app.SendAsync(HttpMethod.Put, $"api/patterns/{id}", owner, new { name = "After" })).Status);
         Assert.Equal("After", await NameAsync(owner, id));

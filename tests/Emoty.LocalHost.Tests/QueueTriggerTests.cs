@@ -52,16 +52,9 @@ public sealed class QueueTriggerTests(LocalHostFixture fixture)
         await raw.SendMessageAsync(payload);
 
         var poison = new QueueClient(fixture.StorageConnectionString, fixture.EchoIn + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-        var found = false;
-        for (var deadline = DateTime.UtcNow + LocalHostFixture.Patience; !found && DateTime.UtcNow < deadline; await Task.Delay(100))
-        {
-            if (await poison.ExistsAsync())
-            {
-                found = (await poison.PeekMessagesAsync(32)).Value.Any(m => m.MessageText == payload);
-            }
-        }
-
-        Assert.True(found, "the message never reached the poison queue");
+        await LocalHostFixture.UntilAsync(
+            async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync(32)).Value.Any(m => m.MessageText == payload),
+            "the message never reached the poison queue");
         // A copy would have been written by an invocation, and invocations come before the message is settled.
         var copies = await fixture.ReceiveAllNowAsync(fixture.EchoOut);
         Assert.DoesNotContain(copies, m => m.MessageText == payload);
@@ -80,11 +73,7 @@ public sealed class QueueTriggerTests(LocalHostFixture fixture)
         Assert.Equal($"{payload}|1", Assert.Single(described, m => m.MessageText.StartsWith(payload, StringComparison.Ordinal)).MessageText);
     }
 
-    private async Task WaitUntilEmptyAsync(string queueName)
-    {
-        for (var deadline = DateTime.UtcNow + LocalHostFixture.Patience; await fixture.CountAsync(queueName) > 0; await Task.Delay(100))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{queueName} still holds a message");
-        }
-    }
+    /// <summary>Deleted, not merely invisible: ApproximateMessagesCount counts messages being processed too.</summary>
+    private Task WaitUntilEmptyAsync(string queueName) =>
+        LocalHostFixture.UntilAsync(async () => await fixture.CountAsync(queueName) == 0, $"{queueName} still holds a message");
 }

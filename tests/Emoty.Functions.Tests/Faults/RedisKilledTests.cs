@@ -1,4 +1,3 @@
-using System.Net;
 using Emoty.Functions.Tests.Infrastructure;
 using Emoty.Testing;
 using Emoty.Testing.Faults;
@@ -20,7 +19,8 @@ public sealed class RedisKilledTests() : PrivateServiceAppTests<PrivateRedis>(Pr
         // Read-your-write rounds completed while Redis is away.
         await run.Load.WaitForAnswersAfterAsync(down, 15, o => o.Step == Step.Read, FaultRun.Deadline);
         await Service.StartAgainAsync();
-        await HealthyAsync();
+        // The positive marker that the app uses Redis again: its health says so.
+        await App.WaitUntilHealthyAsync();
         var back = run.Client.Now;
         await run.Load.WaitForAnswersAfterAsync(back, 15, o => o.Step == Step.Read, FaultRun.Deadline);
         var broken = await run.StopAsync();
@@ -30,21 +30,5 @@ public sealed class RedisKilledTests() : PrivateServiceAppTests<PrivateRedis>(Pr
         Assert.True(!outcomes.Any(o => o.Stale), $"stale reads:\n{FaultRun.Describe(outcomes.Where(o => o.Stale))}");
         Assert.True(outcomes.All(o => o.Success), $"failed requests:\n{FaultRun.Describe(outcomes.Where(o => !o.Success))}");
         Assert.True(broken.Count == 0, string.Join("\n", broken.Take(20)));
-    }
-
-    /// <summary>The positive marker that the app uses Redis again: its health says so.</summary>
-    private async Task HealthyAsync()
-    {
-        for (var deadline = DateTime.UtcNow + FaultRun.Deadline; ;)
-        {
-            var (status, body, _) = await App.SendAsync(HttpMethod.Get, "api/health");
-            if (status == HttpStatusCode.OK && body.GetProperty("status").GetString() == "healthy")
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the app did not report Redis healthy again: {body}");
-            await Task.Delay(50);
-        }
     }
 }

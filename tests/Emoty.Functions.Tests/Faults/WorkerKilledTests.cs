@@ -35,11 +35,7 @@ public sealed class WorkerKilledTests : IAsyncLifetime
 
         // Mid-batch is a positive marker too: its first creates are committed.
         await using var db = new NpgsqlConnection(_app.DatabaseConnectionString);
-        for (var deadline = DateTime.UtcNow + FaultRun.Deadline; await CreatedAsync(db, batch) == 0;)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the batch never started");
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(async () => await CreatedAsync(db, batch) > 0, "the batch never started", FaultRun.Deadline.TotalSeconds);
 
         var pid = _app.WorkerProcessId ?? throw new InvalidOperationException("no worker is running");
         using (var worker = Process.GetProcessById(pid))

@@ -25,6 +25,14 @@ public static class ApiClient
         return body;
     }
 
+    /// <summary>The positive marker that a dependency is back: the app's health says every check is healthy again.</summary>
+    public static Task WaitUntilHealthyAsync(this EmotyApp app) =>
+        Eventually.TrueAsync(async () =>
+        {
+            var (status, body, _) = await app.SendAsync(HttpMethod.Get, "api/health");
+            return status == HttpStatusCode.OK && body.GetProperty("status").GetString() == "healthy";
+        }, "the app did not report healthy again");
+
     public static Guid Id(this JsonElement pattern) => pattern.GetProperty("id").GetGuid();
 
     public static string Code(this JsonElement problem) => problem.GetProperty("code").GetString()!;
