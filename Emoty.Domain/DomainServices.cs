@@ -42,6 +42,7 @@ public static class DomainServices
         services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
         AddCache(services, CacheSettings.From(configuration));
         services.AddSingleton(AuthSettings.From(configuration));
+        services.AddSingleton<Transactions>();
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<UserService>();
@@ -67,6 +68,7 @@ public static class DomainServices
         services.AddSingleton<SyncQueue>();
         services.AddSingleton<SyncService>();
 
+        services.AddSingleton<HealthStore>();
         services.AddSingleton<HealthService>();
 
         services.AddSingleton(Limits.RateLimitSettings.From(configuration));

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Emoty.Domain.Analytics;
 
 /// <summary>SQL of usage analytics: ingesting events into rollups and counters, and the read models.</summary>
-public sealed class AnalyticsStore(NpgsqlDataSource database)
+public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions transactions)
 {
     /// <summary>Only one instance refreshes the view at a time; the others skip their turn.</summary>
     private const long RefreshLockKey = 0x456d6f74795f4d56;
@@ -20,9 +20,9 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
     /// pattern); the pattern's view/share/download counters. Returns the patterns whose counters moved.
     /// </summary>
     public Task<Guid[]> IngestAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken) =>
-        database.InTransactionAsync(async (connection, transaction) =>
+        transactions.RunAsync(async work =>
         {
-            var allowed = await AllowedAsync(connection, transaction, events, cancellationToken);
+            var allowed = await AllowedAsync(work, events, cancellationToken);
             if (allowed.Count == 0)
             {
                 return [];
@@ -31,9 +31,9 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
             // Concurrent messages about one viewer and pattern queue up here, so the 10-minute and
             // first-today checks below see each other's rows. Sorted, so two batches cannot deadlock.
             var pairs = allowed.Select(e => $"{e.PatternId:N}{e.Viewer}").Distinct().Order(StringComparer.Ordinal).ToArray();
-            await connection.ExecuteAsync(new CommandDefinition(
+            await work.ExecuteAsync(
                 "SELECT pg_advisory_xact_lock(hashtextextended(pair, 7)) FROM unnest(@pairs) WITH ORDINALITY AS p(pair, n) ORDER BY n",
-                new { pairs }, transaction, cancellationToken: cancellationToken));
+                new { pairs }, cancellationToken);
 
             const string sql = """
                 WITH incoming AS (
@@ -99,7 +99,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
                 FROM moved m WHERE p.id = m.pattern_id
                 RETURNING p.id
                 """;
-            var moved = await connection.QueryAsync<Guid>(new CommandDefinition(sql, new
+            var moved = await work.QueryAsync<Guid>(sql, new
             {
                 eventIds = allowed.Select(e => e.EventId).ToArray(),
                 patternIds = allowed.Select(e => e.PatternId).ToArray(),
@@ -107,7 +107,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
                 viewers = allowed.Select(e => e.Viewer).ToArray(),
                 types = allowed.Select(e => e.Type).ToArray(),
                 occurred = allowed.Select(e => DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc)).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
+            }, cancellationToken);
             return moved.ToArray();
         }, cancellationToken);
 
@@ -117,8 +117,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
     /// repeated within the batch by one viewer count once (they all arrive now), as one INSERT cannot
     /// see its own rows.
     /// </summary>
-    private static async Task<List<UsageEvent>> AllowedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken)
+    private async Task<List<UsageEvent>> AllowedAsync(
+        UnitOfWork work, IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken)
     {
         const string sql = $"""
             SELECT e.n::int FROM unnest(@patternIds, @userIds, @authorized) WITH ORDINALITY AS e(pattern_id, user_id, authorized, n)
@@ -126,12 +126,12 @@ public sealed class AnalyticsStore(NpgsqlDataSource database)
             WHERE e.authorized OR p.is_public OR p.user_id = e.user_id
                OR EXISTS (SELECT 1 FROM {LiveShares.Shares} s WHERE s.pattern_id = p.id AND s.shared_with = e.user_id)
             """;
-        var readable = (await connection.QueryAsync<int>(new CommandDefinition(sql, new
+        var readable = (await work.QueryAsync<int>(sql, new
         {
             patternIds = events.Select(e => e.PatternId).ToArray(),
             userIds = events.Select(e => e.UserId).ToArray(),
             authorized = events.Select(e => e.Authorized).ToArray(),
-        }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+        }, cancellationToken)).ToHashSet();
 
         var seen = new HashSet<(Guid, string, string)>();
         return events.Where((e, i) => readable.Contains(i + 1) && seen.Add((e.PatternId, e.Viewer, e.Type))).ToList();

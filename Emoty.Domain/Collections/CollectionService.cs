@@ -6,7 +6,6 @@ using Emoty.Domain.Identity;
 using Emoty.Domain.Paging;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
-using Npgsql;
 
 namespace Emoty.Domain.Collections;
 
@@ -14,7 +13,7 @@ namespace Emoty.Domain.Collections;
 /// Collections belong to one user. Anyone may read a public collection (and sees only the patterns
 /// they may see in it); only the owner changes it. A private collection of someone else is 404.
 /// </summary>
-public sealed class CollectionService(CollectionStore store, CursorSigner cursors, EmotySettings settings)
+public sealed class CollectionService(Transactions transactions, CollectionStore store, CursorSigner cursors, EmotySettings settings)
 {
     private const string What = "collection";
     public const int DefaultLimit = 20;
@@ -58,15 +57,15 @@ public sealed class CollectionService(CollectionStore store, CursorSigner cursor
     {
         var owner = caller.RequireUserId();
         var input = CollectionInput.Parse(body, isCreate: true);
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
             if (input.ParentId.Or(null) is { } parent)
             {
-                await CollectionStore.LockTreeAsync(connection, transaction, owner, cancellationToken);
-                await CheckParentAsync(connection, transaction, owner, parent, self: null, height: 1, cancellationToken);
+                await store.LockTreeAsync(work, owner, cancellationToken);
+                await CheckParentAsync(work, owner, parent, self: null, height: 1, cancellationToken);
             }
 
-            return WithPermission(await CollectionStore.InsertAsync(connection, transaction, owner, input, cancellationToken), owner);
+            return WithPermission(await store.InsertAsync(work, owner, input, cancellationToken), owner);
         }, cancellationToken);
     }
 
@@ -74,23 +73,23 @@ public sealed class CollectionService(CollectionStore store, CursorSigner cursor
     {
         var user = caller.RequireUserId();
         var input = CollectionInput.Parse(body, isCreate: false);
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
             var moving = input.ParentId.IsSet;
             if (moving)
             {
-                await CollectionStore.LockTreeAsync(connection, transaction, user, cancellationToken);
+                await store.LockTreeAsync(work, user, cancellationToken);
             }
 
-            var current = await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
+            var current = await LockOwnedAsync(work, id, user, cancellationToken);
             new VersionPrecondition(ifMatch, input.Version).Check(current.Version, current, settings.RequireVersionOnWrite);
             if (moving && input.ParentId.Value is { } parent && parent != current.ParentId)
             {
-                var height = await CollectionStore.HeightAsync(connection, transaction, id, cancellationToken);
-                await CheckParentAsync(connection, transaction, user, parent, self: id, height, cancellationToken);
+                var height = await store.HeightAsync(work, id, cancellationToken);
+                await CheckParentAsync(work, user, parent, self: id, height, cancellationToken);
             }
 
-            return WithPermission(await CollectionStore.UpdateAsync(connection, transaction, current, input, cancellationToken), user);
+            return WithPermission(await store.UpdateAsync(work, current, input, cancellationToken), user);
         }, cancellationToken);
     }
 
@@ -98,11 +97,11 @@ public sealed class CollectionService(CollectionStore store, CursorSigner cursor
     public Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
-            var current = await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
+            var current = await LockOwnedAsync(work, id, user, cancellationToken);
             new VersionPrecondition(ifMatch, null).Check(current.Version, current, required: false);
-            await CollectionStore.DeleteAsync(connection, transaction, id, cancellationToken);
+            await store.DeleteAsync(work, id, cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -112,13 +111,13 @@ public sealed class CollectionService(CollectionStore store, CursorSigner cursor
     {
         var user = caller.RequireUserId();
         var ids = CollectionInput.ParsePatternIds(body, distinct: false);
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
-            await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
-            var added = await CollectionStore.AddPatternsAsync(connection, transaction, id, user, ids, cancellationToken);
+            await LockOwnedAsync(work, id, user, cancellationToken);
+            var added = await store.AddPatternsAsync(work, id, user, ids, cancellationToken);
             if (added.Count > 0)
             {
-                await CollectionStore.TouchAsync(connection, transaction, id, user, cancellationToken);
+                await store.TouchAsync(work, id, user, cancellationToken);
             }
 
             var addedSet = added.ToHashSet();
@@ -131,15 +130,15 @@ public sealed class CollectionService(CollectionStore store, CursorSigner cursor
     public Task RemovePatternAsync(Caller caller, Guid id, Guid patternId, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
-            await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
-            if (!await CollectionStore.RemovePatternAsync(connection, transaction, id, patternId, cancellationToken))
+            await LockOwnedAsync(work, id, user, cancellationToken);
+            if (!await store.RemovePatternAsync(work, id, patternId, cancellationToken))
             {
                 throw new EmotyException(ProblemCode.NotFound, "That pattern is not in this collection.");
             }
 
-            await CollectionStore.TouchAsync(connection, transaction, id, user, cancellationToken);
+            await store.TouchAsync(work, id, user, cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -148,18 +147,18 @@ public sealed class CollectionService(CollectionStore store, CursorSigner cursor
     {
         var user = caller.RequireUserId();
         var ids = CollectionInput.ParsePatternIds(body, distinct: true);
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
-            await LockOwnedAsync(connection, transaction, id, user, cancellationToken);
-            var strangers = await CollectionStore.NotItemsAsync(connection, transaction, id, ids, cancellationToken);
+            await LockOwnedAsync(work, id, user, cancellationToken);
+            var strangers = await store.NotItemsAsync(work, id, ids, cancellationToken);
             if (strangers.Count > 0)
             {
                 var errors = strangers.ToDictionary(s => $"pattern_ids[{IndexOf(ids, s)}]", _ => new[] { "is not in this collection" });
                 throw new EmotyException(ProblemCode.ValidationFailed, "Only patterns of this collection can be ordered.", errors);
             }
 
-            await CollectionStore.ReorderAsync(connection, transaction, id, ids, cancellationToken);
-            return WithPermission(await CollectionStore.TouchAsync(connection, transaction, id, user, cancellationToken), user);
+            await store.ReorderAsync(work, id, ids, cancellationToken);
+            return WithPermission(await store.TouchAsync(work, id, user, cancellationToken), user);
         }, cancellationToken);
     }
 
@@ -179,16 +178,16 @@ public sealed class CollectionService(CollectionStore store, CursorSigner cursor
     }
 
 
-    private static async Task<CollectionResource> LockOwnedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid user, CancellationToken cancellationToken)
+    private async Task<CollectionResource> LockOwnedAsync(UnitOfWork work, Guid id, Guid user, CancellationToken cancellationToken)
     {
-        var collection = Visible(await CollectionStore.FindAsync(connection, transaction, id, user, cancellationToken, forUpdate: true), user);
+        var collection = Visible(await store.FindAsync(work, id, user, cancellationToken, forUpdate: true), user);
         AccessPolicy.Demand(Resolve(collection, user), Permission.Owner, What);
         return collection;
     }
 
-    private static async Task CheckParentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, Guid parent, Guid? self, int height, CancellationToken cancellationToken)
+    private async Task CheckParentAsync(UnitOfWork work, Guid owner, Guid parent, Guid? self, int height, CancellationToken cancellationToken)
     {
-        var (depth, containsSelf, owned) = await CollectionStore.AncestryAsync(connection, transaction, parent, self, owner, cancellationToken);
+        var (depth, containsSelf, owned) = await store.AncestryAsync(work, parent, self, owner, cancellationToken);
         if (!owned)
         {
             throw Invalid("parent_id", "names no collection of yours");

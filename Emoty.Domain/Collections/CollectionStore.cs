@@ -1,3 +1,4 @@
+using Emoty.Domain.Persistence;
 using Dapper;
 using Emoty.Domain.Access;
 using Emoty.Domain.Paging;
@@ -23,17 +24,16 @@ public sealed class CollectionStore(NpgsqlDataSource database)
                         ORDER BY i.position, i.pattern_id LIMIT 4) v), '[]')::text AS preview_patterns
         """;
 
-    public NpgsqlDataSource Database => database;
-
-    internal static Task<CollectionResource?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, Guid? caller, CancellationToken cancellationToken, bool forUpdate = false) =>
-        connection.QuerySingleOrDefaultAsync<CollectionResource>(new CommandDefinition(
+    internal Task<CollectionResource?> FindAsync(UnitOfWork work, Guid id, Guid? caller, CancellationToken cancellationToken, bool forUpdate = false) =>
+        work.QuerySingleOrDefaultAsync<CollectionResource>(
             $"SELECT {Columns} FROM pattern_collections c WHERE c.id = @id {(forUpdate ? "FOR NO KEY UPDATE OF c" : "")}",
-            new { id, caller }, transaction, cancellationToken: cancellationToken));
+            new { id, caller }, cancellationToken);
 
     public async Task<CollectionResource?> FindAsync(Guid id, Guid? caller, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await FindAsync(connection, null, id, caller, cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<CollectionResource>(
+            new CommandDefinition($"SELECT {Columns} FROM pattern_collections c WHERE c.id = @id", new { id, caller }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The caller's collections, or public ones; newest first, keyset by (created_at, id).</summary>
@@ -98,8 +98,8 @@ public sealed class CollectionStore(NpgsqlDataSource database)
         return rows.AsList();
     }
 
-    internal static Task<CollectionResource> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, CollectionInput input, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<CollectionResource>(new CommandDefinition($"""
+    internal Task<CollectionResource> InsertAsync(UnitOfWork work, Guid owner, CollectionInput input, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<CollectionResource>($"""
             INSERT INTO pattern_collections AS c (user_id, name, description, color, is_public, parent_id)
             VALUES (@caller, @name, @description, @color, @isPublic, @parentId)
             RETURNING {Columns}
@@ -107,10 +107,10 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             {
                 caller = owner, name = input.Name.Value, description = input.Description.Or(null), color = input.Color.Or(null),
                 isPublic = input.IsPublic.Or(false), parentId = input.ParentId.Or(null),
-            }, transaction, cancellationToken: cancellationToken));
+            }, cancellationToken);
 
-    internal static Task<CollectionResource> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CollectionResource current, CollectionInput input, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<CollectionResource>(new CommandDefinition($"""
+    internal Task<CollectionResource> UpdateAsync(UnitOfWork work, CollectionResource current, CollectionInput input, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<CollectionResource>($"""
             UPDATE pattern_collections AS c
                SET name = @name, description = @description, color = @color, is_public = @isPublic, parent_id = @parentId,
                    version = c.version + 1, updated_at = now()
@@ -120,30 +120,30 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             {
                 id = current.Id, caller = current.UserId, name = input.Name.Or(current.Name), description = input.Description.Or(current.Description),
                 color = input.Color.Or(current.Color), isPublic = input.IsPublic.Or(current.IsPublic), parentId = input.ParentId.Or(current.ParentId),
-            }, transaction, cancellationToken: cancellationToken));
+            }, cancellationToken);
 
     /// <summary>Items changed: the collection is a new version too (its ETag must change).</summary>
-    internal static Task<CollectionResource> TouchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid caller, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<CollectionResource>(new CommandDefinition($"""
+    internal Task<CollectionResource> TouchAsync(UnitOfWork work, Guid id, Guid caller, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<CollectionResource>($"""
             UPDATE pattern_collections AS c SET version = c.version + 1, updated_at = now() WHERE c.id = @id RETURNING {Columns}
-            """, new { id, caller }, transaction, cancellationToken: cancellationToken));
+            """, new { id, caller }, cancellationToken);
 
-    internal static Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("DELETE FROM pattern_collections WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+    internal Task DeleteAsync(UnitOfWork work, Guid id, CancellationToken cancellationToken) =>
+        work.ExecuteAsync("DELETE FROM pattern_collections WHERE id = @id", new { id }, cancellationToken);
 
     /// <summary>
     /// Serialises changes to one user's folder tree, so two concurrent moves cannot make a cycle
     /// that neither saw on its own.
     /// </summary>
-    internal static Task LockTreeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    internal Task LockTreeAsync(UnitOfWork work, Guid owner, CancellationToken cancellationToken) =>
+        work.ExecuteAsync(
             "SELECT pg_advisory_xact_lock(hashtextextended('emoty.collections:' || @owner::text, 0))",
-            new { owner }, transaction, cancellationToken: cancellationToken));
+            new { owner }, cancellationToken);
 
     /// <summary>The parent's chain: its depth (1 = top level), whether <paramref name="self"/> is on it, and whether the owner owns it.</summary>
-    internal static Task<(int Depth, bool ContainsSelf, bool OwnedByCaller)> AncestryAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid parent, Guid? self, Guid owner, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<(int, bool, bool)>(new CommandDefinition($"""
+    internal Task<(int Depth, bool ContainsSelf, bool OwnedByCaller)> AncestryAsync(
+        UnitOfWork work, Guid parent, Guid? self, Guid owner, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<(int, bool, bool)>($"""
             WITH RECURSIVE up AS (
                 SELECT id, parent_id, user_id, 1 AS depth FROM pattern_collections WHERE id = @parent
                 UNION ALL
@@ -153,11 +153,11 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             SELECT coalesce(max(depth), 0), coalesce(bool_or(id = @self), false),
                    coalesce((SELECT user_id = @owner FROM pattern_collections WHERE id = @parent), false)
             FROM up
-            """, new { parent, self, owner }, transaction, cancellationToken: cancellationToken));
+            """, new { parent, self, owner }, cancellationToken);
 
     /// <summary>Levels in the subtree rooted at <paramref name="root"/> (1 = no sub-folders).</summary>
-    internal static Task<int> HeightAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid root, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<int>(new CommandDefinition($"""
+    internal Task<int> HeightAsync(UnitOfWork work, Guid root, CancellationToken cancellationToken) =>
+        work.ExecuteScalarAsync<int>($"""
             WITH RECURSIVE down AS (
                 SELECT id, 1 AS height FROM pattern_collections WHERE id = @root
                 UNION ALL
@@ -165,12 +165,12 @@ public sealed class CollectionStore(NpgsqlDataSource database)
                 WHERE down.height <= {MaxDepth + 1}
             )
             SELECT coalesce(max(height), 1) FROM down
-            """, new { root }, transaction, cancellationToken: cancellationToken));
+            """, new { root }, cancellationToken);
 
     /// <summary>Appends the patterns the caller may see and that are not in yet; returns those added.</summary>
-    internal static async Task<List<Guid>> AddPatternsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid collectionId, Guid caller, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    internal async Task<List<Guid>> AddPatternsAsync(UnitOfWork work, Guid collectionId, Guid caller, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
-        var added = await connection.QueryAsync<Guid>(new CommandDefinition($"""
+        var added = await work.QueryAsync<Guid>($"""
             WITH wanted AS (
                 SELECT DISTINCT ON (w.id) w.id, w.ord FROM unnest(@ids) WITH ORDINALITY AS w(id, ord) ORDER BY w.id, w.ord
             ), addable AS (
@@ -184,25 +184,25 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             SELECT @collectionId, a.id, top.position + row_number() OVER (ORDER BY a.ord), @caller FROM addable a, top
             ON CONFLICT DO NOTHING
             RETURNING pattern_id
-            """, new { collectionId, caller, ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
+            """, new { collectionId, caller, ids = ids.ToArray() }, cancellationToken);
         return added.AsList();
     }
 
-    internal static async Task<bool> RemovePatternAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid collectionId, Guid patternId, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
+    internal async Task<bool> RemovePatternAsync(UnitOfWork work, Guid collectionId, Guid patternId, CancellationToken cancellationToken) =>
+        await work.ExecuteAsync(
             "DELETE FROM pattern_collection_items WHERE collection_id = @collectionId AND pattern_id = @patternId",
-            new { collectionId, patternId }, transaction, cancellationToken: cancellationToken)) == 1;
+            new { collectionId, patternId }, cancellationToken) == 1;
 
     /// <summary>Ids of <paramref name="ids"/> that are not items of the collection.</summary>
-    internal static async Task<List<Guid>> NotItemsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid collectionId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<Guid>(new CommandDefinition("""
+    internal async Task<List<Guid>> NotItemsAsync(UnitOfWork work, Guid collectionId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
+        (await work.QueryAsync<Guid>("""
             SELECT w.id FROM unnest(@ids) AS w(id)
             WHERE NOT EXISTS (SELECT 1 FROM pattern_collection_items i WHERE i.collection_id = @collectionId AND i.pattern_id = w.id)
-            """, new { collectionId, ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken))).AsList();
+            """, new { collectionId, ids = ids.ToArray() }, cancellationToken)).AsList();
 
     /// <summary>The listed items first, in the given order; every other item after them, in its old order.</summary>
-    internal static Task ReorderAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid collectionId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+    internal Task ReorderAsync(UnitOfWork work, Guid collectionId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
+        work.ExecuteAsync("""
             WITH given AS (SELECT g.id, g.ord FROM unnest(@ids) WITH ORDINALITY AS g(id, ord)),
             ranked AS (
                 SELECT i.pattern_id, row_number() OVER (ORDER BY g.ord NULLS LAST, i.position, i.pattern_id) - 1 AS position
@@ -212,7 +212,7 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             UPDATE pattern_collection_items i SET position = r.position
             FROM ranked r
             WHERE i.collection_id = @collectionId AND i.pattern_id = r.pattern_id AND i.position <> r.position
-            """, new { collectionId, ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
+            """, new { collectionId, ids = ids.ToArray() }, cancellationToken);
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

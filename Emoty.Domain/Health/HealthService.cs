@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Emoty.Domain.Caching;
 
 namespace Emoty.Domain.Health;
@@ -25,7 +24,7 @@ public static class HealthStatus
 /// the app unhealthy; Redis or queues down only degrade it (reads fall back to PostgreSQL).
 /// </summary>
 public sealed class HealthService(
-    NpgsqlDataSource database,
+    HealthStore database,
     RedisConnection redis,
     QueueServiceClient queues,
     EmotySettings settings,
@@ -37,11 +36,7 @@ public sealed class HealthService(
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
-        var postgres = RunAsync("postgres", async ct =>
-        {
-            await using var command = database.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(ct);
-        }, cancellationToken);
+        var postgres = RunAsync("postgres", database.PingAsync, cancellationToken);
         var cache = RunAsync("redis", async _ =>
         {
             var multiplexer = await redis.GetAsync();

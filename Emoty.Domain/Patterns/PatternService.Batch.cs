@@ -2,7 +2,6 @@ using System.Text.Json;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Json;
-using Emoty.Domain.Persistence;
 
 namespace Emoty.Domain.Patterns;
 
@@ -27,7 +26,7 @@ public sealed partial class PatternService
     {
         var user = caller.RequireUserId();
         var operations = ParseBatch(body);
-        var batch = await store.Database.InTransactionAsync(async (connection, transaction) =>
+        var batch = await transactions.RunAsync(async work =>
         {
             var results = new List<BatchOperationResult>(operations.Count);
             foreach (var operation in operations)
@@ -38,9 +37,9 @@ public sealed partial class PatternService
                     results.Add(operation switch
                     {
                         CreateOperation create => Created(operation.Index,
-                            await CreateAsync(connection, transaction, user, create.Draft, prefix + "pattern.", cancellationToken)),
+                            await CreateAsync(work, user, create.Draft, prefix + "pattern.", cancellationToken)),
                         UpdateOperation update => Updated(operation.Index,
-                            await UpdateAsync(connection, transaction, user, update.Id, update.Changes,
+                            await UpdateAsync(work, user, update.Id, update.Changes,
                                 new VersionPrecondition(null, update.Version), prefix + "changes.", cancellationToken)),
                         DeleteOperation delete => await DeletedAsync(delete),
                         _ => throw new InvalidOperationException("Unknown batch operation."),
@@ -60,7 +59,7 @@ public sealed partial class PatternService
 
             async Task<BatchOperationResult> DeletedAsync(DeleteOperation delete)
             {
-                await DeleteAsync(connection, transaction, user, delete.Id, new VersionPrecondition(null, delete.Version), cancellationToken);
+                await DeleteAsync(work, user, delete.Id, new VersionPrecondition(null, delete.Version), cancellationToken);
                 return new BatchOperationResult(delete.Index, delete.Id, null, "deleted");
             }
         }, cancellationToken);

@@ -6,7 +6,6 @@ using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Paging;
 using Emoty.Domain.Persistence;
-using Npgsql;
 
 namespace Emoty.Domain.Patterns;
 
@@ -16,7 +15,7 @@ namespace Emoty.Domain.Patterns;
 /// version in pattern_versions. The batch runs the same steps inside one transaction.
 /// </summary>
 public sealed partial class PatternService(
-    PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, EmotySettings settings, TimeProvider time)
+    Transactions transactions, PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, EmotySettings settings, TimeProvider time)
 {
     private const string What = "pattern";
 
@@ -99,8 +98,8 @@ public sealed partial class PatternService(
     {
         var owner = caller.RequireUserId();
         var draft = PatternInput.ParseCreate(body);
-        return await store.Database.InTransactionAsync((connection, transaction) =>
-            CreateAsync(connection, transaction, owner, draft, "", cancellationToken), cancellationToken);
+        return await transactions.RunAsync(work =>
+            CreateAsync(work, owner, draft, "", cancellationToken), cancellationToken);
     }
 
     public async Task<PatternResource> UpdateAsync(Caller caller, Guid id, JsonElement body, int? ifMatch, CancellationToken cancellationToken)
@@ -108,8 +107,8 @@ public sealed partial class PatternService(
         var user = caller.RequireUserId();
         var changes = PatternInput.ParseChanges(body);
         var precondition = new VersionPrecondition(ifMatch, changes.Version);
-        var updated = await store.Database.InTransactionAsync((connection, transaction) =>
-            UpdateAsync(connection, transaction, user, id, changes, precondition, "", cancellationToken), cancellationToken);
+        var updated = await transactions.RunAsync(work =>
+            UpdateAsync(work, user, id, changes, precondition, "", cancellationToken), cancellationToken);
         await cache.InvalidateAsync([id]);
         return updated;
     }
@@ -117,8 +116,8 @@ public sealed partial class PatternService(
     public async Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        await store.Database.InTransactionAsync((connection, transaction) =>
-            DeleteAsync(connection, transaction, user, id, new VersionPrecondition(ifMatch, null), cancellationToken), cancellationToken);
+        await transactions.RunAsync(work =>
+            DeleteAsync(work, user, id, new VersionPrecondition(ifMatch, null), cancellationToken), cancellationToken);
         await cache.InvalidateAsync([id]);
     }
 
@@ -126,9 +125,9 @@ public sealed partial class PatternService(
     public async Task<PatternResource> RestoreAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var restored = await store.Database.InTransactionAsync(async (connection, transaction) =>
+        var restored = await transactions.RunAsync(async work =>
         {
-            var pattern = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken, includeDeleted: true, forUpdate: true);
+            var pattern = await store.FindAsync(work, id, user, cancellationToken, includeDeleted: true, forUpdate: true);
             if (pattern is null || (pattern.DeletedAt is not null && pattern.UserId != user))
             {
                 throw AccessPolicy.NotFound(What);
@@ -140,8 +139,8 @@ public sealed partial class PatternService(
                 return WithPermission(pattern, user);
             }
 
-            await PatternStore.RestoreAsync(connection, transaction, id, cancellationToken);
-            var live = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken);
+            await store.RestoreAsync(work, id, cancellationToken);
+            var live = await store.FindAsync(work, id, user, cancellationToken);
             return WithPermission(live!, user);
         }, cancellationToken);
         await cache.InvalidateAsync([id]);
@@ -155,7 +154,8 @@ public sealed partial class PatternService(
     public async Task<FavoriteToggle> ChangeFavoriteAsync(Caller caller, Guid id, FavoriteChange change, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var result = await store.ChangeFavoriteAsync(id, user, change, p => AccessPolicy.CanRead(Resolve(p, user)), cancellationToken)
+        var result = await transactions.RunAsync(work =>
+                store.ChangeFavoriteAsync(work, id, user, change, p => AccessPolicy.CanRead(Resolve(p, user)), cancellationToken), cancellationToken)
             ?? throw AccessPolicy.NotFound(What);
         await cache.InvalidateFavoriteAsync(user, id);
         return new FavoriteToggle(id, result.IsFavorited, result.LikeCount);
@@ -170,9 +170,9 @@ public sealed partial class PatternService(
     {
         var owner = caller.RequireUserId();
         var name = PatternInput.ParseDuplicate(body);
-        var copy = await store.Database.InTransactionAsync(async (connection, transaction) =>
+        var copy = await transactions.RunAsync(async work =>
         {
-            var source = await PatternStore.FindAsync(connection, transaction, id, owner, cancellationToken);
+            var source = await store.FindAsync(work, id, owner, cancellationToken);
             if (source is null || !AccessPolicy.CanRead(Resolve(source, owner)))
             {
                 throw AccessPolicy.NotFound(What);
@@ -184,7 +184,7 @@ public sealed partial class PatternService(
                 IsPublic = false,
                 ParentPatternId = source.Id,
             };
-            return WithPermission(await PatternStore.InsertAsync(connection, transaction, owner, draft, cancellationToken), owner);
+            return WithPermission(await store.InsertAsync(work, owner, draft, cancellationToken), owner);
         }, cancellationToken);
         views.Record(id, caller, UsageEventTypes.Copy);
         return copy;
@@ -234,17 +234,17 @@ public sealed partial class PatternService(
     public async Task<PatternResource> RestoreVersionAsync(Caller caller, Guid id, int version, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var restored = await store.Database.InTransactionAsync(async (connection, transaction) =>
+        var restored = await transactions.RunAsync(async work =>
         {
-            var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken);
+            var pattern = await LockAsync(work, user, id, Permission.Edit, cancellationToken);
             new VersionPrecondition(ifMatch, null).Check(pattern.Version, WithPermission(pattern, user), settings.RequireVersionOnWrite);
-            var earlier = await PatternStore.FindVersionAsync(connection, transaction, id, version, cancellationToken)
+            var earlier = await store.FindVersionAsync(work, id, version, cancellationToken)
                 ?? throw new EmotyException(ProblemCode.NotFound, $"This pattern has no earlier version {version}.");
 
             var draft = ToDraft(WithContentOf(pattern, earlier));
             DemandVisibilityChange(pattern, draft, user);
-            await PatternStore.SnapshotAsync(connection, transaction, id, user, cancellationToken);
-            return WithPermission(await PatternStore.UpdateContentAsync(connection, transaction, id, user, draft, cancellationToken), user);
+            await store.SnapshotAsync(work, id, user, cancellationToken);
+            return WithPermission(await store.UpdateContentAsync(work, id, user, draft, cancellationToken), user);
         }, cancellationToken);
         await cache.InvalidateAsync([id]);
         return restored;
@@ -252,18 +252,18 @@ public sealed partial class PatternService(
 
     // ---- steps shared by the single-pattern routes and the batch (they run inside the caller's transaction)
 
-    internal async Task<PatternResource> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, PatternDraft draft, string pathPrefix, CancellationToken cancellationToken)
+    internal async Task<PatternResource> CreateAsync(UnitOfWork work, Guid owner, PatternDraft draft, string pathPrefix, CancellationToken cancellationToken)
     {
-        await CheckParentAsync(connection, transaction, owner, draft.ParentPatternId, pathPrefix, cancellationToken);
-        return WithPermission(await PatternStore.InsertAsync(connection, transaction, owner, draft, cancellationToken), owner);
+        await CheckParentAsync(work, owner, draft.ParentPatternId, pathPrefix, cancellationToken);
+        return WithPermission(await store.InsertAsync(work, owner, draft, cancellationToken), owner);
     }
 
-    /// <summary>New patterns without a parent, as <see cref="CreateAsync(NpgsqlConnection, NpgsqlTransaction, Guid, PatternDraft, string, CancellationToken)"/> makes them, in one statement; each is version 1.</summary>
-    internal static Task CreateManyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken) =>
+    /// <summary>New patterns without a parent, as <see cref="CreateAsync(UnitOfWork, Guid, PatternDraft, string, CancellationToken)"/> makes them, in one statement; each is version 1.</summary>
+    internal Task CreateManyAsync(
+        UnitOfWork work, Guid owner, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken) =>
         patterns.Any(p => p.Draft.ParentPatternId is not null)
             ? throw new ArgumentException("A parent is checked per pattern: create those one at a time.", nameof(patterns))
-            : PatternStore.InsertManyAsync(connection, transaction, owner, patterns, cancellationToken);
+            : store.InsertManyAsync(work, owner, patterns, cancellationToken);
 
     /// <summary>
     /// Updates of several patterns, each as <see cref="UpdateLockedAsync"/> makes it, in three
@@ -273,11 +273,11 @@ public sealed partial class PatternService(
     /// parent to check, a visibility the caller may not change. That path answers each with its
     /// own result or problem. Returns the new versions by pattern.
     /// </summary>
-    internal static async Task<Dictionary<Guid, int>?> UpdateManyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user,
+    internal async Task<Dictionary<Guid, int>?> UpdateManyAsync(
+        UnitOfWork work, Guid user,
         IReadOnlyList<(Guid Id, int? BaseVersion, PatternChanges Changes, string Path)> updates, CancellationToken cancellationToken)
     {
-        var locked = (await PatternStore.FindManyForUpdateAsync(connection, transaction, updates.Select(u => u.Id).ToArray(), user, cancellationToken))
+        var locked = (await store.FindManyForUpdateAsync(work, updates.Select(u => u.Id).ToArray(), user, cancellationToken))
             .ToDictionary(p => p.Id);
         var drafts = new List<(Guid Id, PatternDraft Draft)>(updates.Count);
         foreach (var (id, baseVersion, changes, path) in updates)
@@ -297,19 +297,19 @@ public sealed partial class PatternService(
             drafts.Add((id, merged));
         }
 
-        await PatternStore.SnapshotManyAsync(connection, transaction, [.. locked.Keys], user, cancellationToken);
-        return await PatternStore.UpdateContentManyAsync(connection, transaction, drafts, cancellationToken);
+        await store.SnapshotManyAsync(work, [.. locked.Keys], user, cancellationToken);
+        return await store.UpdateContentManyAsync(work, drafts, cancellationToken);
     }
 
     internal async Task<PatternResource> UpdateAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, PatternChanges changes,
+        UnitOfWork work, Guid user, Guid id, PatternChanges changes,
         VersionPrecondition precondition, string pathPrefix, CancellationToken cancellationToken) =>
-        await UpdateLockedAsync(connection, transaction, user, await LockForWriteAsync(connection, transaction, user, id, Permission.Edit, cancellationToken),
+        await UpdateLockedAsync(work, user, await LockAsync(work, user, id, Permission.Edit, cancellationToken),
             changes, precondition, pathPrefix, cancellationToken);
 
-    /// <summary>The update of a pattern this transaction has read and locked with edit access (<see cref="LockForSyncAsync"/>), so it is not read twice.</summary>
+    /// <summary>The update of a pattern this transaction has read and locked with edit access (<see cref="LockAsync"/>), so it is not read twice.</summary>
     internal async Task<PatternResource> UpdateLockedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, PatternResource pattern, PatternChanges changes,
+        UnitOfWork work, Guid user, PatternResource pattern, PatternChanges changes,
         VersionPrecondition precondition, string pathPrefix, CancellationToken cancellationToken)
     {
         var id = pattern.Id;
@@ -328,26 +328,30 @@ public sealed partial class PatternService(
                 throw Invalid(pathPrefix + "parent_pattern_id", "cannot be the pattern itself");
             }
 
-            await CheckParentAsync(connection, transaction, user, merged.ParentPatternId, pathPrefix, cancellationToken);
+            await CheckParentAsync(work, user, merged.ParentPatternId, pathPrefix, cancellationToken);
         }
 
-        await PatternStore.SnapshotAsync(connection, transaction, id, user, cancellationToken);
-        return WithPermission(await PatternStore.UpdateContentAsync(connection, transaction, id, user, merged, cancellationToken), user);
+        await store.SnapshotAsync(work, id, user, cancellationToken);
+        return WithPermission(await store.UpdateContentAsync(work, id, user, merged, cancellationToken), user);
     }
 
-    internal async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, VersionPrecondition precondition, CancellationToken cancellationToken)
+    internal async Task DeleteAsync(UnitOfWork work, Guid user, Guid id, VersionPrecondition precondition, CancellationToken cancellationToken)
     {
-        var pattern = await LockForWriteAsync(connection, transaction, user, id, Permission.Admin, cancellationToken);
+        var pattern = await LockAsync(work, user, id, Permission.Admin, cancellationToken);
         precondition.Check(pattern.Version, WithPermission(pattern, user), required: false);
-        await PatternStore.SoftDeleteAsync(connection, transaction, id, user, cancellationToken);
+        await store.SoftDeleteAsync(work, id, user, cancellationToken);
     }
 
     // ---- helpers
 
-    private static async Task<PatternResource> LockForWriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid id, Permission needed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a live pattern in <paramref name="work"/> and, with <paramref name="forUpdate"/>, locks it
+    /// until the transaction ends; 404 / 403 unless the caller has <paramref name="needed"/>.
+    /// </summary>
+    internal async Task<PatternResource> LockAsync(
+        UnitOfWork work, Guid user, Guid id, Permission needed, CancellationToken cancellationToken, bool forUpdate = true)
     {
-        var pattern = await PatternStore.FindAsync(connection, transaction, id, user, cancellationToken, forUpdate: true);
+        var pattern = await store.FindAsync(work, id, user, cancellationToken, forUpdate: forUpdate);
         if (pattern is null)
         {
             throw AccessPolicy.NotFound(What);
@@ -366,14 +370,14 @@ public sealed partial class PatternService(
         }
     }
 
-    private static async Task CheckParentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid user, Guid? parentId, string pathPrefix, CancellationToken cancellationToken)
+    private async Task CheckParentAsync(UnitOfWork work, Guid user, Guid? parentId, string pathPrefix, CancellationToken cancellationToken)
     {
         if (parentId is not { } parent)
         {
             return;
         }
 
-        var found = await PatternStore.FindAsync(connection, transaction, parent, user, cancellationToken);
+        var found = await store.FindAsync(work, parent, user, cancellationToken);
         if (found is null || !AccessPolicy.CanRead(Resolve(found, user)))
         {
             throw Invalid(pathPrefix + "parent_pattern_id", "names no pattern that you can see");

@@ -1,3 +1,4 @@
+using Emoty.Domain.Persistence;
 using Dapper;
 using Npgsql;
 
@@ -23,12 +24,11 @@ public sealed class PatternStore(NpgsqlDataSource database)
     /// <summary>The version of a pattern just created (the column's default).</summary>
     internal const int FirstVersion = 1;
 
-    public NpgsqlDataSource Database => database;
-
     public async Task<PatternResource?> FindAsync(Guid id, Guid? caller, CancellationToken cancellationToken, bool includeDeleted = false)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await FindAsync(connection, null, id, caller, cancellationToken, includeDeleted, forUpdate: false);
+        return await connection.QuerySingleOrDefaultAsync<PatternResource>(
+            new CommandDefinition(FindSql(includeDeleted, forUpdate: false), new { id, caller }, cancellationToken: cancellationToken));
     }
 
     /// <summary>A live pattern as nobody in particular sees it, with up to <paramref name="maxShares"/> of its unexpired shares, in one round trip.</summary>
@@ -62,30 +62,27 @@ public sealed class PatternStore(NpgsqlDataSource database)
     }
 
     /// <summary>Reads one pattern; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
-    internal static Task<PatternResource?> FindAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, Guid? caller,
-        CancellationToken cancellationToken, bool includeDeleted = false, bool forUpdate = false)
-    {
-        var sql = $"""
-            SELECT {ResourceColumns}
-            FROM patterns p
-            WHERE p.id = @id {(includeDeleted ? "" : "AND p.deleted_at IS NULL")}
-            {(forUpdate ? "FOR NO KEY UPDATE OF p" : "")}
-            """;
-        return connection.QuerySingleOrDefaultAsync<PatternResource>(
-            new CommandDefinition(sql, new { id, caller }, transaction, cancellationToken: cancellationToken));
-    }
+    internal Task<PatternResource?> FindAsync(
+        UnitOfWork work, Guid id, Guid? caller, CancellationToken cancellationToken, bool includeDeleted = false, bool forUpdate = false) =>
+        work.QuerySingleOrDefaultAsync<PatternResource>(FindSql(includeDeleted, forUpdate), new { id, caller }, cancellationToken);
+
+    private static string FindSql(bool includeDeleted, bool forUpdate) => $"""
+        SELECT {ResourceColumns}
+        FROM patterns p
+        WHERE p.id = @id {(includeDeleted ? "" : "AND p.deleted_at IS NULL")}
+        {(forUpdate ? "FOR NO KEY UPDATE OF p" : "")}
+        """;
 
     /// <summary>Soft-deletes a live pattern; false when it was not live.</summary>
-    internal static async Task<bool> SoftDeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid by, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
+    internal async Task<bool> SoftDeleteAsync(UnitOfWork work, Guid id, Guid by, CancellationToken cancellationToken) =>
+        await work.ExecuteAsync(
             "UPDATE patterns SET deleted_at = now(), deleted_by = @by WHERE id = @id AND deleted_at IS NULL",
-            new { id, by }, transaction, cancellationToken: cancellationToken)) == 1;
+            new { id, by }, cancellationToken) == 1;
 
-    internal static Task RestoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    internal Task RestoreAsync(UnitOfWork work, Guid id, CancellationToken cancellationToken) =>
+        work.ExecuteAsync(
             "UPDATE patterns SET deleted_at = NULL, deleted_by = NULL WHERE id = @id",
-            new { id }, transaction, cancellationToken: cancellationToken));
+            new { id }, cancellationToken);
 
     /// <summary>
     /// Flips, sets or clears the caller's favourite and keeps like_count equal to the number of
@@ -93,13 +90,10 @@ public sealed class PatternStore(NpgsqlDataSource database)
     /// each sees the previous one's result (READ COMMITTED takes a fresh snapshot per statement).
     /// Setting what is already set (or clearing what is clear) changes nothing, so a retry is harmless.
     /// </summary>
-    public async Task<(bool IsFavorited, long LikeCount)?> ChangeFavoriteAsync(
-        Guid patternId, Guid userId, FavoriteChange change, Func<PatternResource, bool> mayRead, CancellationToken cancellationToken)
+    internal async Task<(bool IsFavorited, long LikeCount)?> ChangeFavoriteAsync(
+        UnitOfWork work, Guid patternId, Guid userId, FavoriteChange change, Func<PatternResource, bool> mayRead, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Persistence.FeedWriters.JoinAsync(connection, transaction, cancellationToken);
-        var pattern = await FindAsync(connection, transaction, patternId, userId, cancellationToken, forUpdate: true);
+        var pattern = await FindAsync(work, patternId, userId, cancellationToken, forUpdate: true);
         if (pattern is null || !mayRead(pattern))
         {
             return null;
@@ -139,10 +133,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
                 RETURNING EXISTS (SELECT 1 FROM added) AS is_favorited, like_count
                 """,
         };
-        var result = await connection.QuerySingleAsync<(bool, long)>(
-            new CommandDefinition(sql, new { patternId, userId }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        return await work.QuerySingleAsync<(bool, long)>(sql, new { patternId, userId }, cancellationToken);
     }
 
     /// <summary>
@@ -173,10 +164,10 @@ public sealed class PatternStore(NpgsqlDataSource database)
         return rows.AsList();
     }
 
-    internal static Task<PatternVersion?> FindVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, int version, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<PatternVersion>(new CommandDefinition($"""
+    internal Task<PatternVersion?> FindVersionAsync(UnitOfWork work, Guid patternId, int version, CancellationToken cancellationToken) =>
+        work.QuerySingleOrDefaultAsync<PatternVersion>($"""
             SELECT {VersionColumns} FROM pattern_versions WHERE pattern_id = @patternId AND version = @version
-            """, new { patternId, version }, transaction, cancellationToken: cancellationToken));
+            """, new { patternId, version }, cancellationToken);
 
     private const string VersionColumns = """
         pattern_id, version, name, description, sequence::text AS sequence, palette_id, size, tags, difficulty_rating,
@@ -184,63 +175,63 @@ public sealed class PatternStore(NpgsqlDataSource database)
         """;
 
     /// <summary>Copies the current row into pattern_versions before it is replaced by version + 1.</summary>
-    internal static Task SnapshotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid changedBy, CancellationToken cancellationToken) =>
-        SnapshotManyAsync(connection, transaction, [id], changedBy, cancellationToken);
+    internal Task SnapshotAsync(UnitOfWork work, Guid id, Guid changedBy, CancellationToken cancellationToken) =>
+        SnapshotManyAsync(work, [id], changedBy, cancellationToken);
 
     /// <inheritdoc cref="SnapshotAsync"/>
-    internal static Task SnapshotManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, Guid changedBy, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+    internal Task SnapshotManyAsync(UnitOfWork work, Guid[] ids, Guid changedBy, CancellationToken cancellationToken) =>
+        work.ExecuteAsync("""
             INSERT INTO pattern_versions (pattern_id, version, name, description, sequence, palette_id, size, tags,
                 difficulty_rating, complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, changed_by, created_at)
             SELECT id, version, name, description, sequence, palette_id, size, tags,
                 difficulty_rating, complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, @changedBy, updated_at
             FROM patterns WHERE id = ANY(@ids)
             ON CONFLICT (pattern_id, version) DO NOTHING
-            """, new { ids, changedBy }, transaction, cancellationToken: cancellationToken));
+            """, new { ids, changedBy }, cancellationToken);
 
-    /// <summary>Live patterns read and locked as <see cref="FindAsync(NpgsqlConnection, NpgsqlTransaction?, Guid, Guid?, CancellationToken, bool, bool)"/> with forUpdate does, in id order (two such transactions cannot deadlock).</summary>
-    internal static async Task<List<PatternResource>> FindManyForUpdateAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, Guid caller, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<PatternResource>(new CommandDefinition($"""
+    /// <summary>Live patterns read and locked as <see cref="FindAsync(UnitOfWork, Guid, Guid?, CancellationToken, bool, bool)"/> with forUpdate does, in id order (two such transactions cannot deadlock).</summary>
+    internal async Task<List<PatternResource>> FindManyForUpdateAsync(
+        UnitOfWork work, Guid[] ids, Guid caller, CancellationToken cancellationToken) =>
+        (await work.QueryAsync<PatternResource>($"""
             SELECT {ResourceColumns} FROM patterns p
             WHERE p.id = ANY(@ids) AND p.deleted_at IS NULL
             ORDER BY p.id
             FOR NO KEY UPDATE OF p
-            """, new { ids, caller }, transaction, cancellationToken: cancellationToken))).AsList();
+            """, new { ids, caller }, cancellationToken)).AsList();
 
     /// <summary>Inserts a new pattern (version 1) and returns it as its owner sees it.</summary>
-    internal static Task<PatternResource> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, PatternDraft draft, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<PatternResource>(new CommandDefinition($"""
+    internal Task<PatternResource> InsertAsync(UnitOfWork work, Guid owner, PatternDraft draft, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<PatternResource>($"""
             INSERT INTO patterns AS p (user_id, name, description, sequence, palette_id, size, tags, difficulty_rating,
                 complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, parent_pattern_id)
             VALUES (@caller, @Name, @Description, @Sequence::jsonb, @PaletteId, @Size, @Tags, @DifficultyRating,
                 @ComplexityScore, @EstimatedMinutes, @IsPublic, @IsAiGenerated, @GenerationPrompt, @ParentPatternId)
             RETURNING {ResourceColumns}
-            """, ContentParameters(owner, draft), transaction, cancellationToken: cancellationToken));
+            """, ContentParameters(owner, draft), cancellationToken);
 
     /// <summary>
     /// Inserts new patterns of one owner (version 1, no parent) with the ids given, in one statement:
     /// what each row then costs is its indexes, not a statement and a round trip of its own.
     /// </summary>
-    internal static Task InsertManyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid owner, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken)
+    internal Task InsertManyAsync(
+        UnitOfWork work, Guid owner, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken)
     {
         var rows = DraftRows(patterns);
-        return connection.ExecuteAsync(new CommandDefinition($"""
+        return work.ExecuteAsync($"""
             INSERT INTO patterns (id, user_id, name, description, sequence, palette_id, size, tags, difficulty_rating,
                 complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt)
             SELECT r.id, @owner, r.name, r.description, r.sequence, r.palette_id, r.size, r.tags, r.difficulty_rating,
                 r.complexity_score, r.estimated_time_minutes, r.is_public, r.is_ai_generated, r.generation_prompt
             FROM jsonb_to_recordset(@rows::jsonb) AS r({DraftRowColumns})
-            """, new { owner, rows }, transaction, cancellationToken: cancellationToken));
+            """, new { owner, rows }, cancellationToken);
     }
 
     /// <summary>Replaces the content of several locked patterns, each as <see cref="UpdateContentAsync"/> does, in one statement; returns their new versions.</summary>
-    internal static async Task<Dictionary<Guid, int>> UpdateContentManyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken)
+    internal async Task<Dictionary<Guid, int>> UpdateContentManyAsync(
+        UnitOfWork work, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken)
     {
         var rows = DraftRows(patterns);
-        var versions = await connection.QueryAsync<(Guid Id, int Version)>(new CommandDefinition($"""
+        var versions = await work.QueryAsync<(Guid Id, int Version)>($"""
             UPDATE patterns AS p
                SET name = r.name, description = r.description, sequence = r.sequence, palette_id = r.palette_id,
                    size = r.size, tags = r.tags, difficulty_rating = r.difficulty_rating, complexity_score = r.complexity_score,
@@ -250,7 +241,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
               FROM jsonb_to_recordset(@rows::jsonb) AS r({DraftRowColumns})
              WHERE p.id = r.id
             RETURNING p.id, p.version
-            """, new { rows }, transaction, cancellationToken: cancellationToken));
+            """, new { rows }, cancellationToken);
         return versions.ToDictionary(v => v.Id, v => v.Version);
     }
 
@@ -304,11 +295,11 @@ public sealed class PatternStore(NpgsqlDataSource database)
     }
 
     /// <summary>Replaces the content with <paramref name="draft"/> as version + 1 (the caller holds the row lock).</summary>
-    internal static Task<PatternResource> UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid caller, PatternDraft draft, CancellationToken cancellationToken)
+    internal Task<PatternResource> UpdateContentAsync(UnitOfWork work, Guid id, Guid caller, PatternDraft draft, CancellationToken cancellationToken)
     {
         var parameters = ContentParameters(caller, draft);
         parameters.Add("id", id);
-        return connection.QuerySingleAsync<PatternResource>(new CommandDefinition($"""
+        return work.QuerySingleAsync<PatternResource>($"""
             UPDATE patterns AS p
                SET name = @Name, description = @Description, sequence = @Sequence::jsonb, palette_id = @PaletteId,
                    size = @Size, tags = @Tags, difficulty_rating = @DifficultyRating, complexity_score = @ComplexityScore,
@@ -317,7 +308,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
                    version = p.version + 1, updated_at = now()
              WHERE p.id = @id
             RETURNING {ResourceColumns}
-            """, parameters, transaction, cancellationToken: cancellationToken));
+            """, parameters, cancellationToken);
     }
 
     private static DynamicParameters ContentParameters(Guid caller, PatternDraft draft)

@@ -1,6 +1,3 @@
-using Dapper;
-using Npgsql;
-
 namespace Emoty.Domain.Persistence;
 
 /// <summary>
@@ -14,6 +11,6 @@ public static class FeedWriters
     /// <summary>SQL that joins; the first statement of a transaction that writes the feed.</summary>
     public const string JoinSql = "SELECT emoty_join_feed_writers()";
 
-    public static Task JoinAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(JoinSql, transaction: transaction, cancellationToken: cancellationToken));
+    internal static Task JoinAsync(UnitOfWork work, CancellationToken cancellationToken) =>
+        work.ExecuteAsync(JoinSql, null, cancellationToken);
 }

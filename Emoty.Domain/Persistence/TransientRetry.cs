@@ -24,24 +24,4 @@ public static class TransientRetry
             UseJitter = true,
         })
         .Build();
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in one read-committed transaction, the whole of it again on a
-    /// transient failure. Every such transaction is one of the sync feed's writers (<see cref="FeedWriters"/>):
-    /// the app's writes are short, and joining costs one statement.
-    /// </summary>
-    public static Task<T> InTransactionAsync<T>(this NpgsqlDataSource database, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        Pipeline.ExecuteAsync(async ct =>
-        {
-            await using var connection = await database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await FeedWriters.JoinAsync(connection, transaction, ct);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(ct);
-            return result;
-        }, cancellationToken).AsTask();
-
-    /// <inheritdoc cref="InTransactionAsync{T}"/>
-    public static Task InTransactionAsync(this NpgsqlDataSource database, Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
-        database.InTransactionAsync(async (connection, transaction) => { await work(connection, transaction); return true; }, cancellationToken);
 }

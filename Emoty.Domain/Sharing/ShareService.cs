@@ -8,7 +8,6 @@ using Emoty.Domain.Identity;
 using Emoty.Domain.Paging;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
-using Npgsql;
 
 namespace Emoty.Domain.Sharing;
 
@@ -16,7 +15,7 @@ namespace Emoty.Domain.Sharing;
 /// Sharing a pattern: view reads, edit also updates, admin also deletes and manages shares. Only the
 /// owner grants admin or changes an admin's share; anyone may give up their own share.
 /// </summary>
-public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, TimeProvider time)
+public sealed class ShareService(Transactions transactions, ShareStore store, PatternService patterns, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, TimeProvider time)
 {
     private const string What = "pattern";
 
@@ -24,9 +23,9 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
     {
         var user = caller.RequireUserId();
         var (target, permission, expiresAt) = ShareInput.ParseShare(body, time.GetUtcNow());
-        var share = await store.Database.InTransactionAsync(async (connection, transaction) =>
+        var share = await transactions.RunAsync(async work =>
         {
-            var (pattern, mine) = await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
+            var (pattern, mine) = await LockPatternAsync(work, patternId, user, Permission.Admin, cancellationToken);
             if (target == pattern.UserId)
             {
                 throw Invalid("user_id", "is the owner, who has every permission already");
@@ -37,18 +36,18 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
                 throw new EmotyException(ProblemCode.Forbidden, "Only the owner may grant admin.");
             }
 
-            var existing = await ShareStore.FindAsync(connection, transaction, patternId, target, cancellationToken);
+            var existing = await store.FindAsync(work, patternId, target, cancellationToken);
             if (existing is { Permission: "admin", IsExpired: false } && mine != Permission.Owner)
             {
                 throw new EmotyException(ProblemCode.Forbidden, "Only the owner may change an admin's share.");
             }
 
-            if (!await ShareStore.UserExistsAsync(connection, transaction, target, cancellationToken))
+            if (!await store.UserExistsAsync(work, target, cancellationToken))
             {
                 throw new EmotyException(ProblemCode.NotFound, "No user has that id.");
             }
 
-            return await ShareStore.UpsertAsync(connection, transaction, patternId, target, permission.ToApi(), expiresAt, user, cancellationToken);
+            return await store.UpsertAsync(work, patternId, target, permission.ToApi(), expiresAt, user, cancellationToken);
         }, cancellationToken);
 
         // Who may read the pattern is part of its cache entry.
@@ -59,31 +58,31 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
     public async Task<ShareList> ListAsync(Caller caller, Guid patternId, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        await store.Database.InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
+        await transactions.RunAsync(work => LockPatternAsync(work, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
         return new ShareList(await store.ListAsync(patternId, cancellationToken));
     }
 
     public async Task RevokeAsync(Caller caller, Guid patternId, Guid target, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        await store.Database.InTransactionAsync(async (connection, transaction) =>
+        await transactions.RunAsync(async work =>
         {
             // Giving up one's own share needs no more than being able to see the pattern.
             var needed = target == user ? Permission.View : Permission.Admin;
-            var (pattern, mine) = await LockPatternAsync(connection, transaction, patternId, user, needed, cancellationToken);
+            var (pattern, mine) = await LockPatternAsync(work, patternId, user, needed, cancellationToken);
             if (target == pattern.UserId)
             {
                 throw new EmotyException(ProblemCode.Forbidden, "The owner's access cannot be revoked.");
             }
 
-            var existing = await ShareStore.FindAsync(connection, transaction, patternId, target, cancellationToken)
+            var existing = await store.FindAsync(work, patternId, target, cancellationToken)
                 ?? throw new EmotyException(ProblemCode.NotFound, "That user has no share of this pattern.");
             if (existing.Permission == "admin" && target != user && mine != Permission.Owner)
             {
                 throw new EmotyException(ProblemCode.Forbidden, "Only the owner may revoke an admin's share.");
             }
 
-            await ShareStore.DeleteAsync(connection, transaction, patternId, target, cancellationToken);
+            await store.DeleteAsync(work, patternId, target, cancellationToken);
             return true;
         }, cancellationToken);
         await cache.InvalidateAsync([patternId]);
@@ -94,11 +93,11 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
     {
         var user = caller.RequireUserId();
         var expiresAt = ShareInput.ParseLink(body, time.GetUtcNow());
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
-            await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
+            await LockPatternAsync(work, patternId, user, Permission.Admin, cancellationToken);
             var code = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-            var link = await ShareStore.InsertLinkAsync(connection, transaction, code, patternId, user, expiresAt, cancellationToken);
+            var link = await store.InsertLinkAsync(work, code, patternId, user, expiresAt, cancellationToken);
             return ToLink(link, baseUrl);
         }, cancellationToken);
     }
@@ -106,17 +105,17 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
     public async Task<ShareLinkList> ListLinksAsync(Caller caller, Guid patternId, string baseUrl, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        await store.Database.InTransactionAsync((connection, transaction) => LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
+        await transactions.RunAsync(work => LockPatternAsync(work, patternId, user, Permission.Admin, cancellationToken, forUpdate: false), cancellationToken);
         return new ShareLinkList((await store.ListLinksAsync(patternId, cancellationToken)).Select(l => ToLink(l, baseUrl)).ToArray());
     }
 
     public Task RevokeLinkAsync(Caller caller, Guid patternId, string code, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        return store.Database.InTransactionAsync(async (connection, transaction) =>
+        return transactions.RunAsync(async work =>
         {
-            await LockPatternAsync(connection, transaction, patternId, user, Permission.Admin, cancellationToken);
-            return await ShareStore.RevokeLinkAsync(connection, transaction, patternId, code, cancellationToken)
+            await LockPatternAsync(work, patternId, user, Permission.Admin, cancellationToken);
+            return await store.RevokeLinkAsync(work, patternId, code, cancellationToken)
                 ? true
                 : throw new EmotyException(ProblemCode.NotFound, "No live link of this pattern has that code.");
         }, cancellationToken);
@@ -160,14 +159,11 @@ public sealed class ShareService(ShareStore store, PatternReadCache cache, ViewR
         new(link.Code, link.PatternId, $"{baseUrl.TrimEnd('/')}/api/shared/{link.Code}", link.ExpiresAt, link.CreatedAt);
 
 
-    private static async Task<(PatternResource Pattern, Permission Mine)> LockPatternAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid user, Permission needed, CancellationToken cancellationToken, bool forUpdate = true)
+    private async Task<(PatternResource Pattern, Permission Mine)> LockPatternAsync(
+        UnitOfWork work, Guid patternId, Guid user, Permission needed, CancellationToken cancellationToken, bool forUpdate = true)
     {
-        var pattern = await PatternStore.FindAsync(connection, transaction, patternId, user, cancellationToken, forUpdate: forUpdate)
-            ?? throw AccessPolicy.NotFound(What);
-        var mine = PatternService.Resolve(pattern, user);
-        AccessPolicy.Demand(mine, needed, What);
-        return (pattern, mine);
+        var pattern = await patterns.LockAsync(work, user, patternId, needed, cancellationToken, forUpdate);
+        return (pattern, PatternService.Resolve(pattern, user));
     }
 
     private (int Limit, PageCursor? Cursor) ParsePage(IEnumerable<KeyValuePair<string, string?>> parameters)

@@ -1,3 +1,4 @@
+using Emoty.Domain.Persistence;
 using Dapper;
 using Emoty.Domain.Access;
 using Emoty.Domain.Patterns;
@@ -11,27 +12,25 @@ public sealed class ShareStore(NpgsqlDataSource database)
     private const string ShareColumns = "pattern_id, shared_with AS user_id, permission, expires_at, shared_by, created_at, updated_at";
     private const string LinkColumns = "code, pattern_id, expires_at, created_at";
 
-    public NpgsqlDataSource Database => database;
-
-    internal static Task<Share?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid userId, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<Share>(new CommandDefinition(
+    internal Task<Share?> FindAsync(UnitOfWork work, Guid patternId, Guid userId, CancellationToken cancellationToken) =>
+        work.QuerySingleOrDefaultAsync<Share>(
             $"SELECT {ShareColumns} FROM pattern_shares WHERE pattern_id = @patternId AND shared_with = @userId",
-            new { patternId, userId }, transaction, cancellationToken: cancellationToken));
+            new { patternId, userId }, cancellationToken);
 
     /// <summary>Creates the share or, when the user already has one, replaces its permission and expiry.</summary>
-    internal static Task<Share> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid userId, string permission, DateTime? expiresAt, Guid sharedBy, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<Share>(new CommandDefinition($"""
+    internal Task<Share> UpsertAsync(UnitOfWork work, Guid patternId, Guid userId, string permission, DateTime? expiresAt, Guid sharedBy, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<Share>($"""
             INSERT INTO pattern_shares (pattern_id, shared_with, permission, expires_at, shared_by)
             VALUES (@patternId, @userId, @permission, @expiresAt, @sharedBy)
             ON CONFLICT (pattern_id, shared_with) DO UPDATE
                SET permission = excluded.permission, expires_at = excluded.expires_at, shared_by = excluded.shared_by, updated_at = now()
             RETURNING {ShareColumns}
-            """, new { patternId, userId, permission, expiresAt, sharedBy }, transaction, cancellationToken: cancellationToken));
+            """, new { patternId, userId, permission, expiresAt, sharedBy }, cancellationToken);
 
-    internal static async Task<bool> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, Guid userId, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
+    internal async Task<bool> DeleteAsync(UnitOfWork work, Guid patternId, Guid userId, CancellationToken cancellationToken) =>
+        await work.ExecuteAsync(
             "DELETE FROM pattern_shares WHERE pattern_id = @patternId AND shared_with = @userId",
-            new { patternId, userId }, transaction, cancellationToken: cancellationToken)) == 1;
+            new { patternId, userId }, cancellationToken) == 1;
 
     public async Task<IReadOnlyList<Share>> ListAsync(Guid patternId, CancellationToken cancellationToken)
     {
@@ -41,16 +40,16 @@ public sealed class ShareStore(NpgsqlDataSource database)
             new { patternId }, cancellationToken: cancellationToken))).AsList();
     }
 
-    internal static Task<bool> UserExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE id = @userId)", new { userId }, transaction, cancellationToken: cancellationToken));
+    internal Task<bool> UserExistsAsync(UnitOfWork work, Guid userId, CancellationToken cancellationToken) =>
+        work.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = @userId)", new { userId }, cancellationToken);
 
-    internal static Task<(string Code, Guid PatternId, DateTime? ExpiresAt, DateTime CreatedAt)> InsertLinkAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string code, Guid patternId, Guid createdBy, DateTime? expiresAt, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<(string, Guid, DateTime?, DateTime)>(new CommandDefinition($"""
+    internal Task<(string Code, Guid PatternId, DateTime? ExpiresAt, DateTime CreatedAt)> InsertLinkAsync(
+        UnitOfWork work, string code, Guid patternId, Guid createdBy, DateTime? expiresAt, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<(string, Guid, DateTime?, DateTime)>($"""
             INSERT INTO pattern_share_links (code, pattern_id, created_by, expires_at) VALUES (@code, @patternId, @createdBy, @expiresAt)
             RETURNING {LinkColumns}
-            """, new { code, patternId, createdBy, expiresAt }, transaction, cancellationToken: cancellationToken));
+            """, new { code, patternId, createdBy, expiresAt }, cancellationToken);
 
     public async Task<IReadOnlyList<(string Code, Guid PatternId, DateTime? ExpiresAt, DateTime CreatedAt)>> ListLinksAsync(Guid patternId, CancellationToken cancellationToken)
     {
@@ -62,10 +61,10 @@ public sealed class ShareStore(NpgsqlDataSource database)
             """, new { patternId }, cancellationToken: cancellationToken))).AsList();
     }
 
-    internal static async Task<bool> RevokeLinkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid patternId, string code, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
+    internal async Task<bool> RevokeLinkAsync(UnitOfWork work, Guid patternId, string code, CancellationToken cancellationToken) =>
+        await work.ExecuteAsync(
             "UPDATE pattern_share_links SET revoked_at = now() WHERE code = @code AND pattern_id = @patternId AND revoked_at IS NULL",
-            new { patternId, code }, transaction, cancellationToken: cancellationToken)) == 1;
+            new { patternId, code }, cancellationToken) == 1;
 
     /// <summary>The pattern behind a live link (not revoked, not expired, pattern not deleted), as <paramref name="caller"/> sees it.</summary>
     public async Task<PatternResource?> FindByLinkAsync(string code, Guid? caller, CancellationToken cancellationToken)

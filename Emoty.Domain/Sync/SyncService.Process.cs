@@ -5,7 +5,6 @@ using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
 using Emoty.Domain.Telemetry;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Emoty.Domain.Sync;
 
@@ -204,10 +203,10 @@ public sealed partial class SyncService
         SyncBatchRow batch, Guid owner, IReadOnlyList<SyncOperation> operations, int start,
         IReadOnlyDictionary<Guid, RecordedOperation> recorded, TempIds tempIds, CancellationToken cancellationToken)
     {
-        var chunk = await store.Database.InTransactionAsync<Chunk?>(async (connection, transaction) =>
+        var chunk = await transactions.RunAsync<Chunk?>(async work =>
         {
             tempIds.Forget();
-            if (!await SyncStore.RenewLeaseAsync(connection, transaction, batch.BatchId, owner, Lease, cancellationToken))
+            if (!await store.RenewLeaseAsync(work, batch.BatchId, owner, Lease, cancellationToken))
             {
                 return null;
             }
@@ -238,7 +237,7 @@ public sealed partial class SyncService
                 }
 
                 var run = RunFrom(operations, i, ChunkOperations - written, recorded, tempIds);
-                if (run.Count > 1 && await ApplyRunAsync(connection, transaction, batch, run, tempIds, cancellationToken) is { } together)
+                if (run.Count > 1 && await ApplyRunAsync(work, batch, run, tempIds, cancellationToken) is { } together)
                 {
                     Array.ForEach(together, Add);
                 }
@@ -247,7 +246,7 @@ public sealed partial class SyncService
                     // One operation, or a run that could not be made together: one by one, each with its own answer.
                     foreach (var operation in run.Count > 1 ? run : [operations[i]])
                     {
-                        Add(await ApplyAsync(new Step(connection, transaction, batch, operation, tempIds, cancellationToken)));
+                        Add(await ApplyAsync(new Step(work, batch, operation, tempIds, cancellationToken)));
                     }
                 }
 
@@ -325,15 +324,15 @@ public sealed partial class SyncService
     /// stale base version) rolls the run back, and null has its operations applied one by one, each
     /// with its own answer.
     /// </summary>
-    private static async Task<Applied[]?> ApplyRunAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
+    private async Task<Applied[]?> ApplyRunAsync(
+        UnitOfWork work, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
     {
-        await transaction.SaveAsync(Savepoint, cancellationToken);
+        await work.SaveAsync(Savepoint, cancellationToken);
         try
         {
             var applied = run[0].Type == SyncOperationType.Create
-                ? await CreateRunAsync(connection, transaction, batch, run, tempIds, cancellationToken)
-                : await UpdateRunAsync(connection, transaction, batch, run, tempIds, cancellationToken);
+                ? await CreateRunAsync(work, batch, run, tempIds, cancellationToken)
+                : await UpdateRunAsync(work, batch, run, tempIds, cancellationToken);
             if (applied is not null)
             {
                 return applied;
@@ -344,18 +343,18 @@ public sealed partial class SyncService
             // Rolled back below; the one-by-one path finds which operation it was.
         }
 
-        await transaction.RollbackAsync(Savepoint, cancellationToken);
+        await work.RollbackToAsync(Savepoint, cancellationToken);
         return null;
     }
 
-    private static async Task<Applied[]?> CreateRunAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
+    private async Task<Applied[]?> CreateRunAsync(
+        UnitOfWork work, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
     {
         var created = run.Select(operation => (Id: Guid.NewGuid(), Draft: operation.Pattern!)).ToArray();
         var mapped = run.Select((operation, k) => (operation.TempId, created[k].Id)).Where(pair => pair.TempId is not null).ToArray();
-        await PatternService.CreateManyAsync(connection, transaction, batch.UserId, created, cancellationToken);
-        await SyncStore.MapTempIdsAsync(connection, transaction, batch.UserId, mapped.Select(pair => pair.TempId!).ToArray(), mapped.Select(pair => pair.Id).ToArray(), cancellationToken);
-        var applied = await RecordRunAsync(connection, transaction, batch, run,
+        await patterns.CreateManyAsync(work, batch.UserId, created, cancellationToken);
+        await store.MapTempIdsAsync(work, batch.UserId, mapped.Select(pair => pair.TempId!).ToArray(), mapped.Select(pair => pair.Id).ToArray(), cancellationToken);
+        var applied = await RecordRunAsync(work, batch, run,
             run.Select((operation, k) => new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, created[k].Id, operation.TempId, PatternService.FirstVersion)).ToArray(),
             cancellationToken);
         if (applied is not null)
@@ -369,25 +368,25 @@ public sealed partial class SyncService
         return applied;
     }
 
-    private static async Task<Applied[]?> UpdateRunAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
+    private async Task<Applied[]?> UpdateRunAsync(
+        UnitOfWork work, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
     {
         var targets = run.Select(operation => TryResolve(operation, tempIds)!.Value).ToArray();
-        var versions = await PatternService.UpdateManyAsync(connection, transaction, batch.UserId,
+        var versions = await patterns.UpdateManyAsync(work, batch.UserId,
             run.Select((operation, k) => (targets[k].Id, operation.BaseVersion, operation.Changes!, OperationPath(operation, "changes"))).ToArray(), cancellationToken);
         return versions is null
             ? null
-            : await RecordRunAsync(connection, transaction, batch, run,
+            : await RecordRunAsync(work, batch, run,
                 run.Select((operation, k) => new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, targets[k].Id, targets[k].TempId, versions[targets[k].Id])).ToArray(),
                 cancellationToken);
     }
 
     /// <summary>Records the run's results, each applied; null when an op_id was taken meanwhile.</summary>
-    private static async Task<Applied[]?> RecordRunAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, List<SyncOperation> run, SyncOperationResult[] results, CancellationToken cancellationToken)
+    private async Task<Applied[]?> RecordRunAsync(
+        UnitOfWork work, SyncBatchRow batch, List<SyncOperation> run, SyncOperationResult[] results, CancellationToken cancellationToken)
     {
         var json = results.Select(SyncJson.Serialize).ToArray();
-        var recorded = await SyncStore.RecordAppliedAsync(connection, transaction, batch, run[0].TypeName, run.Select(operation => operation.OpId).ToArray(),
+        var recorded = await store.RecordAppliedAsync(work, batch, run[0].TypeName, run.Select(operation => operation.OpId).ToArray(),
             results.Select(result => result.Id!.Value).ToArray(), json, cancellationToken);
         return recorded < run.Count ? null : results.Select((result, k) => new Applied(json[k], result.Id, result.Status)).ToArray();
     }
@@ -407,8 +406,8 @@ public sealed partial class SyncService
     /// </summary>
     private async Task<Applied> ApplyAsync(Step step)
     {
-        var (connection, transaction, batch, operation, _, cancellationToken) = step;
-        await transaction.SaveAsync(Savepoint, cancellationToken);
+        var (work, batch, operation, _, cancellationToken) = step;
+        await work.SaveAsync(Savepoint, cancellationToken);
         SyncOperationResult result;
         Guid? changed;
         try
@@ -422,15 +421,15 @@ public sealed partial class SyncService
         }
         catch (Exception failure) when (AsProblem(failure) is { } problem)
         {
-            await transaction.RollbackAsync(Savepoint, cancellationToken);
+            await work.RollbackToAsync(Savepoint, cancellationToken);
             (result, changed) = (Rejected(batch, operation, problem), null);
         }
 
         var json = SyncJson.Serialize(result);
-        if (!await SyncStore.RecordOperationAsync(connection, transaction, operation.OpId, batch, operation.TypeName, result.Status, result.Id, json, cancellationToken))
+        if (!await store.RecordOperationAsync(work, operation.OpId, batch, operation.TypeName, result.Status, result.Id, json, cancellationToken))
         {
-            await transaction.RollbackAsync(Savepoint, cancellationToken);
-            var (recordedFor, stored, patternId) = await SyncStore.FindOperationAsync(connection, transaction, operation.OpId, cancellationToken);
+            await work.RollbackToAsync(Savepoint, cancellationToken);
+            var (recordedFor, stored, patternId) = await store.FindOperationAsync(work, operation.OpId, cancellationToken);
             return Answer(batch, operation, recordedFor, stored, patternId);
         }
 
@@ -439,7 +438,7 @@ public sealed partial class SyncService
 
     /// <summary>One operation being applied, with the transaction it runs in.</summary>
     private sealed record Step(
-        NpgsqlConnection Connection, NpgsqlTransaction Transaction, SyncBatchRow Batch, SyncOperation Operation, TempIds TempIds, CancellationToken CancellationToken)
+        UnitOfWork Work, SyncBatchRow Batch, SyncOperation Operation, TempIds TempIds, CancellationToken CancellationToken)
     {
         public Guid User => Batch.UserId;
 
@@ -456,21 +455,21 @@ public sealed partial class SyncService
 
     private async Task<(SyncOperationResult, Guid?)> CreateAsync(Step step)
     {
-        var (connection, transaction, _, operation, tempIds, cancellationToken) = step;
+        var (work, _, operation, tempIds, cancellationToken) = step;
         if (operation.TempId is { } tempId)
         {
             if (tempIds.Find(tempId) is { } mapped)
             {
                 // Created before (by this temp_id under another op_id): that pattern is the answer, not a twin.
-                var existing = await PatternService.FindIncludingDeletedAsync(connection, transaction, step.User, mapped, cancellationToken);
+                var existing = await patterns.FindIncludingDeletedAsync(work, step.User, mapped, cancellationToken);
                 return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, mapped, tempId, existing?.Version), null);
             }
         }
 
-        var created = await patterns.CreateAsync(connection, transaction, step.User, operation.Pattern!, step.Path("pattern"), cancellationToken);
+        var created = await patterns.CreateAsync(work, step.User, operation.Pattern!, step.Path("pattern"), cancellationToken);
         if (operation.TempId is { } newTempId)
         {
-            await SyncStore.MapTempIdAsync(connection, transaction, step.User, newTempId, created.Id, cancellationToken);
+            await store.MapTempIdAsync(work, step.User, newTempId, created.Id, cancellationToken);
             tempIds.Add(newTempId, created.Id);
         }
 
@@ -483,27 +482,27 @@ public sealed partial class SyncService
     /// </summary>
     private async Task<(SyncOperationResult, Guid?)> UpdateAsync(Step step)
     {
-        var (connection, transaction, _, operation, _, cancellationToken) = step;
+        var (work, _, operation, _, cancellationToken) = step;
         var (id, tempId) = Resolve(step);
-        var current = await PatternService.LockForSyncAsync(connection, transaction, step.User, id, Permission.Edit, cancellationToken);
+        var current = await patterns.LockAsync(work, step.User, id, Permission.Edit, cancellationToken);
         var path = step.Path("changes");
         var precondition = new VersionPrecondition(null, current.Version);
         if (operation.BaseVersion is not { } baseVersion || baseVersion == current.Version)
         {
-            var updated = await patterns.UpdateLockedAsync(connection, transaction, step.User, current, operation.Changes!, precondition, path, cancellationToken);
+            var updated = await patterns.UpdateLockedAsync(work, step.User, current, operation.Changes!, precondition, path, cancellationToken);
             return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, id, tempId, updated.Version),
                 updated.Version != current.Version ? id : null);
         }
 
         RejectFutureBase(baseVersion, current, step.User);
-        var baseline = await PatternService.DraftAtVersionAsync(connection, transaction, current, baseVersion, cancellationToken);
+        var baseline = await patterns.DraftAtVersionAsync(work, current, baseVersion, cancellationToken);
         var server = PatternService.ToDraft(current);
         var client = operation.Changes!.ApplyTo(baseline ?? server, path);
         var merge = SyncMerge.Merge(baseline, server, client, step.ClientTime, Utc(current.UpdatedAt));
         var changes = SyncMerge.ChangesBetween(server, merge.Result);
         var stored = changes.IsEmpty
             ? PatternService.WithPermission(current, step.User)
-            : await patterns.UpdateLockedAsync(connection, transaction, step.User, current, changes, precondition, path, cancellationToken);
+            : await patterns.UpdateLockedAsync(work, step.User, current, changes, precondition, path, cancellationToken);
         var status = merge.Conflicts.Count > 0 ? SyncOperationStatuses.Conflict : SyncOperationStatuses.Merged;
         return (new SyncOperationResult(operation.OpId, status, id, tempId, stored.Version)
         {
@@ -519,9 +518,9 @@ public sealed partial class SyncService
     /// </summary>
     private async Task<(SyncOperationResult, Guid?)> DeleteAsync(Step step)
     {
-        var (connection, transaction, _, operation, _, cancellationToken) = step;
+        var (work, _, operation, _, cancellationToken) = step;
         var (id, tempId) = Resolve(step);
-        var pattern = await PatternService.LockForSyncDeleteAsync(connection, transaction, step.User, id, cancellationToken);
+        var pattern = await patterns.LockForSyncDeleteAsync(work, step.User, id, cancellationToken);
         if (pattern.DeletedAt is not null)
         {
             return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, id, tempId, pattern.Version), null);
@@ -540,7 +539,7 @@ public sealed partial class SyncService
             }
         }
 
-        await patterns.DeleteAsync(connection, transaction, step.User, id, VersionPrecondition.None, cancellationToken);
+        await patterns.DeleteAsync(work, step.User, id, VersionPrecondition.None, cancellationToken);
         return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, id, tempId, pattern.Version), id);
     }
 
@@ -579,10 +578,7 @@ public sealed partial class SyncService
     private static Problem? AsProblem(Exception failure) => failure switch
     {
         EmotyException expected => expected.ToProblem(),
-        // The database's copy of the rules caught what validation let through: still the client's data.
-        PostgresException { SqlState: PostgresErrorCodes.CheckViolation } check =>
-            Problem.For(ProblemCode.ValidationFailed, $"The data breaks the rule {check.ConstraintName}."),
-        _ => null,
+        _ => DatabaseRules.Broken(failure),
     };
 
     private static SyncOperationResult Rejected(SyncBatchRow batch, SyncOperation operation, Problem problem)

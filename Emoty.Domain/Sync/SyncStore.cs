@@ -1,3 +1,4 @@
+using Emoty.Domain.Persistence;
 using Dapper;
 using Npgsql;
 
@@ -13,8 +14,6 @@ public sealed class SyncStore(NpgsqlDataSource database)
         batch_id, user_id, client_id, status, results::text AS results, error, attempts,
         received_at, started_at, completed_at, enqueued_at
         """;
-
-    public NpgsqlDataSource Database => database;
 
     /// <summary>Stores a new batch as queued; when the id is taken, returns the existing row and false.</summary>
     public async Task<(SyncBatchRow Batch, bool Inserted)> InsertBatchAsync(
@@ -105,12 +104,12 @@ public sealed class SyncStore(NpgsqlDataSource database)
     /// chunk must not commit. The row stays locked until the chunk commits, so nobody can claim the
     /// batch while a chunk of its owner is running.
     /// </summary>
-    internal static async Task<bool> RenewLeaseAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid batchId, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition("""
+    internal async Task<bool> RenewLeaseAsync(
+        UnitOfWork work, Guid batchId, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        await work.ExecuteAsync("""
             UPDATE sync_batches SET lease_expires_at = now() + @lease
              WHERE batch_id = @batchId AND status = 'processing' AND lease_owner = @owner
-            """, new { batchId, owner, lease }, transaction, cancellationToken: cancellationToken)) == 1;
+            """, new { batchId, owner, lease }, cancellationToken) == 1;
 
     /// <summary>Completes the batch with its results; false when the owner had lost its lease (the new owner completes it).</summary>
     public async Task<bool> CompleteAsync(Guid batchId, Guid owner, string resultsJson, CancellationToken cancellationToken)
@@ -171,39 +170,39 @@ public sealed class SyncStore(NpgsqlDataSource database)
 
     // ---- operations and temp ids (inside the transaction that applies one operation)
 
-    internal static Task<(Guid UserId, string Result, Guid? PatternId)> FindOperationAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid opId, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<(Guid, string, Guid?)>(new CommandDefinition(
+    internal Task<(Guid UserId, string Result, Guid? PatternId)> FindOperationAsync(
+        UnitOfWork work, Guid opId, CancellationToken cancellationToken) =>
+        work.QuerySingleAsync<(Guid, string, Guid?)>(
             "SELECT user_id, result::text, pattern_id FROM sync_operations WHERE op_id = @opId",
-            new { opId }, transaction, cancellationToken: cancellationToken));
+            new { opId }, cancellationToken);
 
     /// <summary>Records an applied (or rejected) operation under its op_id; false when the op_id is taken.</summary>
-    internal static async Task<bool> RecordOperationAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid opId, SyncBatchRow batch, string type, string status, Guid? patternId,
+    internal async Task<bool> RecordOperationAsync(
+        UnitOfWork work, Guid opId, SyncBatchRow batch, string type, string status, Guid? patternId,
         string resultJson, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition("""
+        await work.ExecuteAsync("""
             INSERT INTO sync_operations (op_id, batch_id, user_id, op_type, status, pattern_id, result)
             VALUES (@opId, @BatchId, @UserId, @type, @status, @patternId, @resultJson::jsonb)
             ON CONFLICT (op_id) DO NOTHING
-            """, new { opId, batch.BatchId, batch.UserId, type, status, patternId, resultJson }, transaction, cancellationToken: cancellationToken)) == 1;
+            """, new { opId, batch.BatchId, batch.UserId, type, status, patternId, resultJson }, cancellationToken) == 1;
 
     /// <summary>Records operations of one type, all applied, under their op_ids; returns how many were recorded (fewer when an op_id is taken).</summary>
-    internal static Task<int> RecordAppliedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncBatchRow batch, string type, Guid[] opIds, Guid[] patternIds, string[] results,
+    internal Task<int> RecordAppliedAsync(
+        UnitOfWork work, SyncBatchRow batch, string type, Guid[] opIds, Guid[] patternIds, string[] results,
         CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+        work.ExecuteAsync("""
             INSERT INTO sync_operations (op_id, batch_id, user_id, op_type, status, pattern_id, result)
             SELECT r.op_id, @BatchId, @UserId, @type, 'applied', r.pattern_id, r.result
             FROM unnest(@opIds::uuid[], @patternIds::uuid[], @results::jsonb[]) AS r(op_id, pattern_id, result)
             ON CONFLICT (op_id) DO NOTHING
-            """, new { batch.BatchId, batch.UserId, type, opIds, patternIds, results }, transaction, cancellationToken: cancellationToken));
+            """, new { batch.BatchId, batch.UserId, type, opIds, patternIds, results }, cancellationToken);
 
-    internal static Task MapTempIdsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string[] tempIds, Guid[] patternIds, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+    internal Task MapTempIdsAsync(
+        UnitOfWork work, Guid userId, string[] tempIds, Guid[] patternIds, CancellationToken cancellationToken) =>
+        work.ExecuteAsync("""
             INSERT INTO sync_temp_ids (user_id, temp_id, pattern_id)
             SELECT @userId, t.temp_id, t.pattern_id FROM unnest(@tempIds::text[], @patternIds::uuid[]) AS t(temp_id, pattern_id)
-            """, new { userId, tempIds, patternIds }, transaction, cancellationToken: cancellationToken));
+            """, new { userId, tempIds, patternIds }, cancellationToken);
 
     /// <summary>The user's patterns behind these temp_ids, those that have one.</summary>
     public async Task<Dictionary<string, Guid>> FindTempIdsAsync(Guid userId, string[] tempIds, CancellationToken cancellationToken)
@@ -215,8 +214,8 @@ public sealed class SyncStore(NpgsqlDataSource database)
         return rows.ToDictionary(row => row.TempId, row => row.PatternId);
     }
 
-    internal static Task MapTempIdAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string tempId, Guid patternId, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    internal Task MapTempIdAsync(UnitOfWork work, Guid userId, string tempId, Guid patternId, CancellationToken cancellationToken) =>
+        work.ExecuteAsync(
             "INSERT INTO sync_temp_ids (user_id, temp_id, pattern_id) VALUES (@userId, @tempId, @patternId)",
-            new { userId, tempId, patternId }, transaction, cancellationToken: cancellationToken));
+            new { userId, tempId, patternId }, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Emoty.Domain.Errors;
+using Emoty.Domain.Persistence;
 using Emoty.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
@@ -40,9 +41,8 @@ internal sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) :
                     retryAfter = expected.RetryAfterSeconds;
                     break;
                 case PostgresException { SqlState: PostgresErrorCodes.CheckViolation } check:
-                    // The database's own copy of the rules caught what validation let through: still the client's data.
                     logger.LogWarning("Check constraint {Constraint} rejected a write in {Function}", check.ConstraintName, context.FunctionDefinition.Name);
-                    problem = Problem.For(ProblemCode.ValidationFailed, $"The data breaks the rule {check.ConstraintName}.");
+                    problem = DatabaseRules.Broken(check)!;
                     break;
                 case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } duplicate:
                     logger.LogInformation("Unique constraint {Constraint} rejected a write in {Function}", duplicate.ConstraintName, context.FunctionDefinition.Name);

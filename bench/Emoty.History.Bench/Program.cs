@@ -72,7 +72,7 @@ await using (var connection = new NpgsqlConnection(connectionString))
     await connection.ExecuteAsync(StraightforwardViewSql, commandTimeout: 1200);
 }
 
-var analytics = new AnalyticsStore(database);
+var analytics = new AnalyticsStore(database, new Transactions(database));
 var feed = new SyncFeedStore(database);
 Console.WriteLine($"History on {patterns:N0} patterns (seed {seed}), {Environment.ProcessorCount} cores; 1 % = {changed:N0} patterns changed before each refresh");
 Console.WriteLine($"  patterns with figures: {await ScalarAsync<long>("SELECT count(*) FROM pattern_usage_totals"):N0}; view rows: {await ScalarAsync<long>("SELECT count(*) FROM user_analytics"):N0} (project, one per creator), {await ScalarAsync<long>("SELECT count(*) FROM bench_straightforward_analytics"):N0} (straightforward, one per pattern)");

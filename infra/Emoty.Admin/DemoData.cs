@@ -33,7 +33,7 @@ internal static class DemoData
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await FeedWriters.JoinAsync(connection, transaction, CancellationToken.None);
+        await connection.ExecuteAsync(FeedWriters.JoinSql, transaction: transaction);
         await connection.ExecuteAsync("""
             INSERT INTO users (id, email, username, full_name, user_level)
             VALUES (@DemoUserId, 'demo@emoty.local', 'demo', 'Emoty Demo', 'intermediate')

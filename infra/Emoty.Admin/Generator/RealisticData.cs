@@ -125,7 +125,7 @@ public static class RealisticData
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // A transaction that writes the sync feed joins its writers before its first write (migration 0010).
-        await FeedWriters.JoinAsync(connection, transaction, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(FeedWriters.JoinSql, transaction: transaction, cancellationToken: cancellationToken));
         // COPY is synchronous here: the server, not this thread, is the bottleneck.
         await Task.Run(() => job(connection, transaction), cancellationToken);
         await transaction.CommitAsync(cancellationToken);

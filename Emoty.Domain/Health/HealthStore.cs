@@ -1,0 +1,13 @@
+using Npgsql;
+
+namespace Emoty.Domain.Health;
+
+/// <summary>The database's side of the health check: one round trip through the app's pool.</summary>
+public sealed class HealthStore(NpgsqlDataSource database)
+{
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+}
