@@ -2,15 +2,17 @@ namespace Emoty.Domain.Access;
 
 /// <summary>
 /// The one rule of a share's life (migration 0015): a share is live until its <c>expires_at</c>, a
-/// link also until it is revoked. SQL reads the functions below instead of repeating the predicate,
-/// and <see cref="IsLive"/> is the same rule for a share held in the cache.
+/// link also until it is revoked. SQL reads the functions below instead of repeating the predicate.
 /// </summary>
 /// <remarks>
-/// Two clocks still meet here. SQL passes <c>now()</c>, the database's clock, because the rule sits in
-/// statements of every capability and a parameter would have to reach each of them; the cached path
-/// decides with the app's <see cref="TimeProvider"/>, because it decides without a round trip. Both
-/// are NTP-synchronised in Azure, so a share ends within that skew of its <c>expires_at</c> either
-/// way; making the app's clock the only one means passing <c>@now</c> instead of <c>now()</c>.
+/// One clock decides everything stored: the database's <c>now()</c>. Every instance of the app shares
+/// it, so a lease one worker takes and another checks, a share's expiry and the stamps rows get
+/// (created_at, received_at) agree without any skew between instances. The cache therefore never
+/// decides an expiry: an entry keeps only which shares expire, and a caller holding one is answered
+/// from PostgreSQL (<see cref="Patterns.CachedPattern.ShareFor"/>). The app's <see cref="TimeProvider"/>
+/// decides only what never meets a stored time: token lifetimes, rate-limit windows, signed cursors,
+/// queue timeouts, and whether an input's time lies ahead (a new share's expires_at, an event's
+/// occurred_at); metrics use it to measure. Tests move stored times in SQL to test expiry.
 /// </remarks>
 public static class LiveShares
 {
@@ -19,7 +21,4 @@ public static class LiveShares
 
     /// <summary>The live rows of pattern_share_links (not revoked, not expired), for a FROM clause.</summary>
     public const string Links = "emoty_live_share_links(now())";
-
-    /// <summary>The SQL functions' rule, for a share read earlier and held in the cache.</summary>
-    public static bool IsLive(DateTime? expiresAt, DateTime now) => expiresAt is not { } expires || expires > now;
 }

@@ -67,11 +67,10 @@ public sealed class AnalyticsService(
     /// <summary>The history pruning timer: raw events older than <see cref="RawEventRetention"/>; returns how many went.</summary>
     public async Task<int> PruneEventsAsync(CancellationToken cancellationToken)
     {
-        var before = Now - RawEventRetention;
-        var pruned = await Pruning.InBatchesAsync((limit, ct) => store.PruneEventsAsync(before, limit, ct), PruneBatch, cancellationToken);
+        var pruned = await Pruning.InBatchesAsync((limit, ct) => store.PruneEventsAsync(RawEventRetention, limit, ct), PruneBatch, cancellationToken);
         if (pruned > 0)
         {
-            logger.LogInformation("Pruned {Count} raw usage events that occurred before {Before:O}", pruned, before);
+            logger.LogInformation("Pruned {Count} raw usage events older than {Days} days", pruned, RawEventRetention.TotalDays);
         }
 
         return pruned;
@@ -86,16 +85,15 @@ public sealed class AnalyticsService(
             throw new EmotyException(ProblemCode.Forbidden, "A pattern's figures are for its owner and admins.");
         }
 
-        return await store.ForPatternAsync(patternId, Today, cancellationToken);
+        return await store.ForPatternAsync(patternId, cancellationToken);
     }
 
     public Task<UserAnalytics> ForMeAsync(Caller caller, CancellationToken cancellationToken) =>
-        store.ForUserAsync(caller.RequireUserId(), Today, cancellationToken);
+        store.ForUserAsync(caller.RequireUserId(), cancellationToken);
 
     public async Task<PlatformAnalytics> PlatformAsync(CancellationToken cancellationToken) =>
-        await cache.GetOrCreateAsync(CacheKeys.PlatformAnalytics, (store, time),
-            static (state, ct) => new ValueTask<PlatformAnalytics>(state.store.PlatformAsync(
-                DateOnly.FromDateTime(state.time.GetUtcNow().UtcDateTime), state.time.GetUtcNow().UtcDateTime, ct)),
+        await cache.GetOrCreateAsync(CacheKeys.PlatformAnalytics, store,
+            static (store, ct) => new ValueTask<PlatformAnalytics>(store.PlatformAsync(ct)),
             PlatformCaching, Tags, cancellationToken);
 
     public Task<ActivityFeed> FeedAsync(IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
@@ -124,5 +122,4 @@ public sealed class AnalyticsService(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    private DateOnly Today => DateOnly.FromDateTime(Now);
 }

@@ -8,6 +8,9 @@ namespace Emoty.Domain.Analytics;
 /// <summary>SQL of usage analytics: ingesting events into rollups and counters, and the read models.</summary>
 public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions transactions)
 {
+    /// <summary>Today in UTC by the database's clock, the one that stamped the rows counted (see Access/LiveShares.cs).</summary>
+    private const string Today = "(now() AT TIME ZONE 'UTC')::date";
+
     /// <summary>Only one instance refreshes the view at a time; the others skip their turn.</summary>
     private const long RefreshLockKey = 0x456d6f74795f4d56;
 
@@ -167,25 +170,25 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
     }
 
     /// <summary>
-    /// Deletes up to <paramref name="limit"/> raw events that occurred before <paramref name="before"/>
+    /// Deletes up to <paramref name="limit"/> raw events that occurred longer ago than <paramref name="olderThan"/>
     /// (their figures live on in the rollups and totals), in one short statement; returns how many.
     /// </summary>
-    public async Task<int> PruneEventsAsync(DateTime before, int limit, CancellationToken cancellationToken)
+    public async Task<int> PruneEventsAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM pattern_usage_events WHERE id = ANY (ARRAY(
-                SELECT id FROM pattern_usage_events WHERE occurred_at < @before ORDER BY occurred_at LIMIT @limit))
-            """, new { before, limit }, cancellationToken: cancellationToken));
+                SELECT id FROM pattern_usage_events WHERE occurred_at < now() - @olderThan ORDER BY occurred_at LIMIT @limit))
+            """, new { olderThan, limit }, cancellationToken: cancellationToken));
     }
 
     private sealed record TotalsRow(long Views, long Likes, long Shares, long Copies, long Downloads, long Edits, long UniqueUsers, long CollectionCount, DateTime? LastEventAt);
 
     private sealed record DailyRow(DateOnly Day, long Views, long Likes, long Shares, long Copies, long Downloads, long Edits, long UniqueUsers);
 
-    public async Task<PatternAnalytics> ForPatternAsync(Guid patternId, DateOnly today, CancellationToken cancellationToken)
+    public async Task<PatternAnalytics> ForPatternAsync(Guid patternId, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT coalesce(t.views, 0) AS views, coalesce(t.likes, 0) AS likes, coalesce(t.shares, 0) AS shares,
                    coalesce(t.copies, 0) AS copies, coalesce(t.downloads, 0) AS downloads, coalesce(t.edits, 0) AS edits,
                    coalesce(t.unique_users, 0) AS unique_users,
@@ -193,16 +196,17 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
                    t.last_event_at
             FROM (SELECT 1) AS one LEFT JOIN pattern_usage_totals t ON t.pattern_id = @patternId;
             SELECT day, views::bigint, likes::bigint, shares::bigint, copies::bigint, downloads::bigint, edits::bigint, unique_users::bigint
-            FROM pattern_usage_stats WHERE pattern_id = @patternId AND day > @today::date - 30 AND day <= @today::date ORDER BY day;
+            FROM pattern_usage_stats WHERE pattern_id = @patternId AND day > {Today} - 30 AND day <= {Today} ORDER BY day;
             -- Running totals: computed as of this statement.
-            SELECT now();
+            SELECT now(), {Today}::timestamp;
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            sql, new { patternId, today = today.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+            sql, new { patternId }, cancellationToken: cancellationToken));
         var totals = await results.ReadSingleOrDefaultAsync<TotalsRow>() ?? new TotalsRow(0, 0, 0, 0, 0, 0, 0, 0, null);
         var days = (await results.ReadAsync<DailyRow>()).ToDictionary(d => d.Day);
-        var refreshedAt = await results.ReadSingleAsync<DateTime?>();
+        var (refreshedAt, day) = await results.ReadSingleAsync<(DateTime, DateTime)>();
+        var today = DateOnly.FromDateTime(day);
 
         var daily = Enumerable.Range(0, 30).Select(i => today.AddDays(i - 29)).Select(day => days.TryGetValue(day, out var d)
             ? new DailyUsage(day, d.Views, d.Likes, d.Shares, d.Copies, d.Downloads, d.Edits, d.UniqueUsers)
@@ -214,9 +218,9 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
 
     private sealed record MonthRow(DateTime Month, long PatternsCreated, long Views);
 
-    public async Task<UserAnalytics> ForUserAsync(Guid userId, DateOnly today, CancellationToken cancellationToken)
+    public async Task<UserAnalytics> ForUserAsync(Guid userId, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT (SELECT count(*) FROM patterns WHERE user_id = @userId AND deleted_at IS NULL) AS patterns,
                    (SELECT count(*) FROM patterns WHERE user_id = @userId AND deleted_at IS NULL AND is_public) AS public_patterns,
                    (SELECT count(*) FROM pattern_collections WHERE user_id = @userId) AS collections,
@@ -230,14 +234,14 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
             -- One pass over the user's patterns and their rollups, grouped by month (a subquery per month
             -- read a prolific creator's rollups twelve times: 1.4 s for 10,000 patterns).
             WITH months AS (
-                SELECT generate_series(date_trunc('month', @today::date) - interval '11 months', date_trunc('month', @today::date), interval '1 month') AS month
+                SELECT generate_series(date_trunc('month', {Today}) - interval '11 months', date_trunc('month', {Today}), interval '1 month') AS month
             ), created AS (
                 SELECT date_trunc('month', p.created_at) AS month, count(*) AS patterns FROM patterns p
-                WHERE p.user_id = @userId AND p.created_at >= date_trunc('month', @today::date) - interval '11 months'
+                WHERE p.user_id = @userId AND p.created_at >= date_trunc('month', {Today}) - interval '11 months'
                 GROUP BY 1
             ), viewed AS (
                 SELECT date_trunc('month', s.day) AS month, sum(s.views)::bigint AS views
-                FROM patterns p JOIN pattern_usage_stats s ON s.pattern_id = p.id AND s.day >= date_trunc('month', @today::date) - interval '11 months'
+                FROM patterns p JOIN pattern_usage_stats s ON s.pattern_id = p.id AND s.day >= date_trunc('month', {Today}) - interval '11 months'
                 WHERE p.user_id = @userId
                 GROUP BY 1
             )
@@ -258,7 +262,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            sql, new { userId, today = today.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+            sql, new { userId }, cancellationToken: cancellationToken));
         var totals = await results.ReadSingleAsync<UserTotals>();
         var monthly = (await results.ReadAsync<MonthRow>()).Select(m => new MonthlyUsage(m.Month.ToString("yyyy-MM"), m.PatternsCreated, m.Views)).ToArray();
         var tags = (await results.ReadAsync<TagCount>()).ToArray();
@@ -271,9 +275,9 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
 
     private sealed record TrendRow(DateTime Day, long Patterns);
 
-    public async Task<PlatformAnalytics> PlatformAsync(DateOnly today, DateTime now, CancellationToken cancellationToken)
+    public async Task<PlatformAnalytics> PlatformAsync(CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             SELECT (SELECT count(*) FROM users WHERE last_seen_at > now() - interval '30 days') AS active_users,
                    (SELECT count(*) FROM users) AS users,
                    (SELECT count(*) FROM patterns WHERE deleted_at IS NULL) AS patterns,
@@ -285,7 +289,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
             GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 20;
 
             SELECT d.day, count(p.id) AS patterns
-            FROM generate_series(@today::date - 29, @today::date, interval '1 day') AS d(day)
+            FROM generate_series({Today} - 29, {Today}, interval '1 day') AS d(day)
             LEFT JOIN patterns p ON p.created_at >= d.day AND p.created_at < d.day + interval '1 day' AND p.deleted_at IS NULL
             GROUP BY d.day ORDER BY d.day;
 
@@ -294,18 +298,17 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
             WHERE p.is_public AND p.deleted_at IS NULL
             GROUP BY p.user_id, u.username ORDER BY likes DESC, public_patterns DESC, p.user_id LIMIT 10;
 
-            SELECT refreshed_at FROM analytics_refresh;
+            SELECT refreshed_at, now() AS computed_at FROM analytics_refresh;
             """;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            sql, new { today = today.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
         var figures = await results.ReadSingleAsync<PlatformRow>();
         var tags = (await results.ReadAsync<TagCount>()).ToArray();
         var trend = (await results.ReadAsync<TrendRow>()).Select(t => new DailyCount(DateOnly.FromDateTime(t.Day), t.Patterns)).ToArray();
         var creators = (await results.ReadAsync<Creator>()).ToArray();
-        var refreshedAt = await results.ReadSingleAsync<DateTime?>();
+        var (refreshedAt, computedAt) = await results.ReadSingleAsync<(DateTime?, DateTime)>();
         return new PlatformAnalytics(figures.ActiveUsers, figures.Users, figures.Patterns, figures.PublicPatterns, figures.Collections,
-            tags, trend, creators, refreshedAt, now);
+            tags, trend, creators, refreshedAt, computedAt);
     }
 
     /// <summary>Newest public activity: patterns published and what people did with public patterns (views aside), without naming who did it.</summary>

@@ -9,10 +9,11 @@ namespace Emoty.Domain.Patterns;
 public sealed record CachedPattern(PatternResource Pattern, CachedShare[] Shares, bool HasAllShares)
 {
     /// <summary>
-    /// The caller's unexpired share, decided now (expiry is never cached), or <c>Unknown</c> when the
-    /// entry holds only the first shares of a much-shared pattern and the caller is not among them.
+    /// The caller's share, or not <c>Known</c> when only PostgreSQL can tell: the caller's share
+    /// expires (the database's clock decides when, see <see cref="Access.LiveShares"/>), or the entry
+    /// holds only the first shares of a much-shared pattern and the caller is not among them.
     /// </summary>
-    public (string? Permission, bool Known) ShareFor(Guid? caller, DateTime now)
+    public (string? Permission, bool Known) ShareFor(Guid? caller)
     {
         if (caller is not { } user || user == Pattern.UserId)
         {
@@ -23,7 +24,7 @@ public sealed record CachedPattern(PatternResource Pattern, CachedShare[] Shares
         {
             if (share.UserId == user)
             {
-                return (Access.LiveShares.IsLive(share.ExpiresAt, now) ? share.Permission : null, true);
+                return share.Expires ? (null, false) : (share.Permission, true);
             }
         }
 
@@ -31,7 +32,7 @@ public sealed record CachedPattern(PatternResource Pattern, CachedShare[] Shares
     }
 }
 
-public sealed record CachedShare(Guid UserId, string Permission, DateTime? ExpiresAt);
+public sealed record CachedShare(Guid UserId, string Permission, bool Expires);
 
 /// <summary>
 /// Pattern reads through the two-level cache: in-process (L1) and Redis (L2) via HybridCache, which

@@ -15,7 +15,7 @@ namespace Emoty.Domain.Patterns;
 /// version in pattern_versions. The batch runs the same steps inside one transaction.
 /// </summary>
 public sealed partial class PatternService(
-    Transactions transactions, PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, EmotySettings settings, TimeProvider time)
+    Transactions transactions, PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, EmotySettings settings)
 {
     private const string What = "pattern";
 
@@ -37,7 +37,7 @@ public sealed partial class PatternService(
     public async Task<PatternResource> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var cached = await cache.GetAsync(id, cancellationToken) ?? throw AccessPolicy.NotFound(What);
-        var (share, known) = cached.ShareFor(caller.UserId, time.GetUtcNow().UtcDateTime);
+        var (share, known) = cached.ShareFor(caller.UserId);
         if (!known)
         {
             return Visible(await store.FindAsync(id, caller.UserId, cancellationToken), caller) ?? throw AccessPolicy.NotFound(What);

@@ -36,7 +36,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
     {
         var sql = $"""
             SELECT {ResourceColumns} FROM patterns p WHERE p.id = @id AND p.deleted_at IS NULL;
-            SELECT shared_with AS user_id, permission, expires_at FROM {Access.LiveShares.Shares}
+            SELECT shared_with AS user_id, permission, expires_at IS NOT NULL AS expires FROM {Access.LiveShares.Shares}
             WHERE pattern_id = @id
             ORDER BY shared_with LIMIT @take;
             """;

@@ -95,16 +95,16 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Deletes up to <paramref name="limit"/> feed events created before <paramref name="before"/>
+    /// Deletes up to <paramref name="limit"/> feed events older than <paramref name="olderThan"/> (by the database's clock)
     /// and moves the pruned-through position past them, in one short statement; returns how many.
     /// </summary>
-    public async Task<int> PruneAsync(DateTime before, int limit, CancellationToken cancellationToken)
+    public async Task<int> PruneAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
             WITH gone AS (
                 DELETE FROM sync_feed_events WHERE ctid = ANY (ARRAY(
-                    SELECT ctid FROM sync_feed_events WHERE created_at < @before ORDER BY created_at LIMIT @limit))
+                    SELECT ctid FROM sync_feed_events WHERE created_at < now() - @olderThan ORDER BY created_at LIMIT @limit))
                 RETURNING change_xid, change_seq
             ), last AS (
                 SELECT change_xid, change_seq FROM gone ORDER BY change_xid DESC, change_seq DESC LIMIT 1
@@ -114,7 +114,7 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
                 RETURNING 1
             )
             SELECT count(*)::int FROM gone
-            """, new { before, limit }, cancellationToken: cancellationToken));
+            """, new { olderThan, limit }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -125,12 +125,11 @@ public sealed partial class SyncService(
     /// <summary>Deletes feed events older than the retention (Sync:FeedRetentionDays); returns how many.</summary>
     public async Task<int> PruneFeedAsync(CancellationToken cancellationToken)
     {
-        var before = time.GetUtcNow().UtcDateTime - settings.FeedRetention;
-        var total = await Pruning.InBatchesAsync((limit, ct) => feed.PruneAsync(before, limit, ct), PruneBatch, cancellationToken);
+        var total = await Pruning.InBatchesAsync((limit, ct) => feed.PruneAsync(settings.FeedRetention, limit, ct), PruneBatch, cancellationToken);
 
         if (total > 0)
         {
-            logger.LogInformation("Pruned {Count} sync feed events older than {Before:O}", total, before);
+            logger.LogInformation("Pruned {Count} sync feed events older than {Days} days", total, settings.FeedRetention.TotalDays);
         }
 
         return total;

@@ -107,7 +107,6 @@ for (var round = 1; round <= 3; round++)
 
 // 2. Analytics reads (a pattern's figures, a user's) alone, then while refreshes run back to back.
 var sampledPatterns = (await QueryAsync<(Guid, Guid)>("SELECT t.pattern_id, p.user_id FROM pattern_usage_totals t JOIN patterns p ON p.id = t.pattern_id ORDER BY md5(t.pattern_id::text) LIMIT 200")).ToArray();
-var today = DateOnly.FromDateTime(DateTime.UtcNow);
 var quiet = await ReadWhileAsync(() => Task.Delay(TimeSpan.FromSeconds(5)));
 var busy = await ReadWhileAsync(async () =>
 {
@@ -210,10 +209,10 @@ await ExecuteAsync($"""
     ANALYZE sync_feed_events; ANALYZE pattern_usage_events;
     """, 1200);
 var pruning = Stopwatch.StartNew();
-var feedPruned = await Pruning.InBatchesAsync((limit, ct) => feed.PruneAsync(DateTime.UtcNow.AddDays(-30), limit, ct), 5000, CancellationToken.None);
+var feedPruned = await Pruning.InBatchesAsync((limit, ct) => feed.PruneAsync(TimeSpan.FromDays(30), limit, ct), 5000, CancellationToken.None);
 var feedSeconds = pruning.Elapsed.TotalSeconds;
 pruning.Restart();
-var eventsPruned = await Pruning.InBatchesAsync((limit, ct) => analytics.PruneEventsAsync(DateTime.UtcNow - AnalyticsService.RawEventRetention, limit, ct), 5000, CancellationToken.None);
+var eventsPruned = await Pruning.InBatchesAsync((limit, ct) => analytics.PruneEventsAsync(AnalyticsService.RawEventRetention, limit, ct), 5000, CancellationToken.None);
 var eventSeconds = pruning.Elapsed.TotalSeconds;
 Console.WriteLine();
 Console.WriteLine($"  {"pruning (5,000 rows a statement)",-34} {"rows",10} {"s",10} {"rows/s",10}");
@@ -262,11 +261,11 @@ async Task<List<double>> ReadWhileAsync(Func<Task> background)
         var watch = Stopwatch.StartNew();
         if (times.Count % 2 == 0)
         {
-            await analytics.ForPatternAsync(pattern, today, CancellationToken.None);
+            await analytics.ForPatternAsync(pattern, CancellationToken.None);
         }
         else
         {
-            await analytics.ForUserAsync(user, today, CancellationToken.None);
+            await analytics.ForUserAsync(user, CancellationToken.None);
         }
 
         times.Add(watch.Elapsed.TotalMilliseconds);
