@@ -18,6 +18,7 @@ public sealed class CollectionService(Transactions transactions, CollectionStore
     private const string What = "collection";
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+    private static readonly PageQuery PatternsPage = new("patterns_limit", "patterns_cursor", DefaultLimit, MaxLimit);
 
     public async Task<CollectionPage> ListAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
@@ -40,7 +41,7 @@ public sealed class CollectionService(Transactions transactions, CollectionStore
 
     public async Task<CollectionDetail> GetAsync(Caller caller, Guid id, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
-        var (limit, after) = ParsePatternsPage(parameters);
+        var (limit, after) = PatternsPage.Parse(parameters, cursors);
         var collection = Visible(await store.FindAsync(id, caller.UserId, cancellationToken), caller.UserId);
         var patterns = await store.PatternsAsync(id, caller.UserId, limit, after, cancellationToken);
         string? next = null;
@@ -273,37 +274,5 @@ public sealed class CollectionService(Transactions transactions, CollectionStore
         return errors.Count > 0
             ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors)
             : new CollectionListQuery(publicOnly, text, parent, rootOnly, limit, cursor);
-    }
-
-    private (int Limit, PageCursor? After) ParsePatternsPage(IEnumerable<KeyValuePair<string, string?>> parameters)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var limit = DefaultLimit;
-        PageCursor? after = null;
-        foreach (var (name, value) in parameters)
-        {
-            switch (name)
-            {
-                case "patterns_limit" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit:
-                    limit = n;
-                    break;
-                case "patterns_cursor" when PageCursor.TryDecode(value, cursors, out var c):
-                    after = c;
-                    break;
-                case "patterns_limit":
-                    errors[name] = [$"must be an integer from 1 to {MaxLimit}"];
-                    break;
-                case "patterns_cursor":
-                    errors[name] = ["is not a valid cursor"];
-                    break;
-                default:
-                    errors[name] = ["is not a parameter of this route"];
-                    break;
-            }
-        }
-
-        return errors.Count > 0
-            ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors)
-            : (limit, after);
     }
 }

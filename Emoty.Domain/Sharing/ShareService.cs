@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Emoty.Domain.Access;
@@ -18,6 +17,7 @@ namespace Emoty.Domain.Sharing;
 public sealed class ShareService(Transactions transactions, ShareStore store, PatternService patterns, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, TimeProvider time)
 {
     private const string What = "pattern";
+    private static readonly PageQuery SharedWithMePage = new("limit", "cursor", DefaultLimit: 20, MaxLimit: 100, KeyIsTime: true);
 
     public async Task<Share> ShareAsync(Caller caller, Guid patternId, JsonElement body, CancellationToken cancellationToken)
     {
@@ -139,7 +139,7 @@ public sealed class ShareService(Transactions transactions, ShareStore store, Pa
     public async Task<SearchPage> SharedWithMeAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
-        var (limit, cursor) = ParsePage(parameters);
+        var (limit, cursor) = SharedWithMePage.Parse(parameters, cursors);
         var rows = await store.SharedWithAsync(user, limit, cursor is { } c ? new DateTime(c.Key, DateTimeKind.Utc) : null, cursor?.Id ?? Guid.Empty, cancellationToken);
         string? next = null;
         if (rows.Count > limit)
@@ -164,35 +164,6 @@ public sealed class ShareService(Transactions transactions, ShareStore store, Pa
     {
         var pattern = await patterns.LockAsync(work, user, patternId, needed, cancellationToken, forUpdate);
         return (pattern, PatternService.Resolve(pattern, user));
-    }
-
-    private (int Limit, PageCursor? Cursor) ParsePage(IEnumerable<KeyValuePair<string, string?>> parameters)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var limit = 20;
-        PageCursor? cursor = null;
-        foreach (var (name, value) in parameters)
-        {
-            if (name == "limit" && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100)
-            {
-                limit = n;
-            }
-            else if (name == "cursor" && PageCursor.TryDecode(value, cursors, out var c, keyIsTime: true))
-            {
-                cursor = c;
-            }
-            else
-            {
-                errors[name] = [name switch
-                {
-                    "limit" => "must be an integer from 1 to 100",
-                    "cursor" => "is not a valid cursor",
-                    _ => "is not a parameter of this route",
-                }];
-            }
-        }
-
-        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors) : (limit, cursor);
     }
 
     private static EmotyException Invalid(string path, string message) =>

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Azure.Storage.Queues;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
-using Npgsql;
 
 namespace Emoty.Functions.Tests;
 

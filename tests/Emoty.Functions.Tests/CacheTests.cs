@@ -1,8 +1,3 @@
-using System.Net;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace Emoty.Functions.Tests;

@@ -1,6 +1,3 @@
-using System.Net;
-using Emoty.Functions.Tests.Infrastructure;
-
 namespace Emoty.Functions.Tests;
 
 /// <summary>A browser on the web app's origin (the sample allows http://localhost:3000) calling the API, and one on any other origin.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers.Text;
-using System.Net;
 using Emoty.Domain.Paging;
-using Emoty.Functions.Tests.Infrastructure;
 
 namespace Emoty.Functions.Tests;
 

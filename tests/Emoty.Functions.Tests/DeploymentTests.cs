@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
-using Emoty.Functions.Tests.Infrastructure;
 
 namespace Emoty.Functions.Tests;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
-
 namespace Emoty.Functions.Tests;
 
 [Collection(AppCollection.Name)]

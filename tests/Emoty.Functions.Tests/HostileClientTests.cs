@@ -1,10 +1,5 @@
 using System.Reflection;
 using System.Text;
-using System.Text.Json;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Emoty.Functions.Tests;

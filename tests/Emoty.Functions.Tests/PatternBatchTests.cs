@@ -1,8 +1,3 @@
-using System.Net;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
-using Npgsql;
-
 namespace Emoty.Functions.Tests;
 
 [Collection(AppCollection.Name)]

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
-using Npgsql;
-
 namespace Emoty.Functions.Tests;
 
 [Collection(AppCollection.Name)]

@@ -1,7 +1,3 @@
-using System.Net;
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
-
 namespace Emoty.Functions.Tests;
 
 /// <summary>An app whose storage queues cannot be reached: what needs the queue is a clear 503, everything else goes on.</summary>

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
 
 namespace Emoty.Functions.Tests;
 

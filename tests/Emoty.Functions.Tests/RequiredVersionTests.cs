@@ -1,6 +1,3 @@
-using System.Net;
-using Emoty.Functions.Tests.Infrastructure;
-
 namespace Emoty.Functions.Tests;
 
 /// <summary>With Api__RequireVersionOnWrite=true a write must say which version it edits.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Emoty.Functions.Tests.Infrastructure;
-
 namespace Emoty.Functions.Tests;
 
 /// <summary>What the strict reading of bodies (typed records, source-generated JSON) refuses beyond the field rules.</summary>

@@ -1,9 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
-using Npgsql;
 
 namespace Emoty.Functions.Tests;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Emoty.Domain.Patterns;
 using static Emoty.Domain.Tests.Patterns.PatternTestSupport;
 

@@ -1,6 +1,5 @@
 using Emoty.Domain.Errors;
 using Emoty.Domain.Patterns;
-using Emoty.Testing;
 using static Emoty.Domain.Tests.Patterns.PatternTestSupport;
 
 namespace Emoty.Domain.Tests.Patterns;

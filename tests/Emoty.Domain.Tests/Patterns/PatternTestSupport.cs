@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Emoty.Domain.Errors;
 
 namespace Emoty.Domain.Tests.Patterns;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using Emoty.Domain.Paging;
 using Emoty.Domain.Patterns;
-using Emoty.Testing;
 
 namespace Emoty.Domain.Tests.Patterns;
 

@@ -1,8 +1,5 @@
-using Dapper;
 using Emoty.Domain.Persistence;
-using Emoty.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace Emoty.Domain.Tests.Persistence;
 

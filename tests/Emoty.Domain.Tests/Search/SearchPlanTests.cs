@@ -1,10 +1,6 @@
-using System.Text.Json;
-using Dapper;
 using Emoty.Admin.Generator;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
-using Emoty.Testing;
-using Npgsql;
 
 namespace Emoty.Domain.Tests.Search;
 

@@ -1,7 +1,5 @@
-using Dapper;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Sync;
-using Emoty.Testing;
 
 namespace Emoty.Domain.Tests.Sync;
 

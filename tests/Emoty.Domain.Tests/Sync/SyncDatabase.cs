@@ -1,14 +1,10 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
-using Dapper;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Persistence;
 using Emoty.Domain.Sync;
-using Emoty.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Emoty.Domain.Tests.Sync;
 

@@ -1,9 +1,5 @@
-using System.Text.Json;
-using Dapper;
 using Emoty.Domain.Persistence;
 using Emoty.Domain.Sync;
-using Emoty.Testing;
-using Npgsql;
 
 namespace Emoty.Domain.Tests.Sync;
 

@@ -1,5 +1,4 @@
 using Emoty.Domain.Sync;
-using Emoty.Testing;
 using static Emoty.Domain.Tests.Patterns.PatternTestSupport;
 
 namespace Emoty.Domain.Tests.Sync;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Sync;
 

@@ -1,4 +1,3 @@
-using Dapper;
 using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Limits;
@@ -6,11 +5,9 @@ using Emoty.Domain.Patterns;
 using Emoty.Domain.Sync;
 using Emoty.Domain.Telemetry;
 using Emoty.Domain.Tests.Sync;
-using Emoty.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace Emoty.Domain.Tests.Telemetry;
 

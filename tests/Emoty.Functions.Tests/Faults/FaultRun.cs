@@ -1,5 +1,3 @@
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
 using Emoty.Testing.Faults;
 
 namespace Emoty.Functions.Tests.Faults;

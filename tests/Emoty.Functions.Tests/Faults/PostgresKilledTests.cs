@@ -1,6 +1,3 @@
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
-
 namespace Emoty.Functions.Tests.Faults;
 
 /// <summary>PostgreSQL (a server of this test's own) killed under write load, then started again on the same data.</summary>

@@ -1,9 +1,4 @@
-using System.Text.Json;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
-using Emoty.Testing;
 using Emoty.Testing.Faults;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Emoty.Functions.Tests.Faults;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using Dapper;
-using Emoty.Functions.Tests.Infrastructure;
 using Emoty.Testing.Faults;
-using Npgsql;
 
 namespace Emoty.Functions.Tests.Faults;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace Emoty.Functions.Tests.Infrastructure;
 
 /// <summary>Small conveniences over <see cref="EmotyApp"/> for the routes most tests need.</summary>

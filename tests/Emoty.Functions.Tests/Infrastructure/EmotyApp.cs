@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Reflection;
-using System.Text.Json;
 using Emoty.LocalHost;
-using Emoty.Testing;
 
 namespace Emoty.Functions.Tests.Infrastructure;
 
