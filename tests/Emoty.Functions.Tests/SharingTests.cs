@@ -141,6 +141,26 @@ public sealed class SharingTests(EmotyApp app)
         var (_, shared, _) = await app.SendAsync(HttpMethod.Get, "api/me/shared", _friend);
         Assert.Empty(shared.GetProperty("data").EnumerateArray());
     }
+
+    [Fact]
+    public async Task the_database_clock_ends_a_share_even_while_its_pattern_is_cached()
+    {
+        var pattern = await PrivatePatternAsync();
+        (await app.SendAsync(HttpMethod.Post, $"api/patterns/{pattern}/shares", _owner,
+            new { user_id = _friend, permission = "view", expires_at = DateTimeOffset.UtcNow.AddDays(7).ToString("O") })).Response.Dispose();
+        // The owner's read puts the pattern, with its shares, in the cache; the friend's is served beside it.
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _owner)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _friend)).Status);
+
+        // Time passes for the share alone, behind the cache's back: no write, so no invalidation.
+        await using (var db = new NpgsqlConnection(app.DatabaseConnectionString))
+        {
+            await db.ExecuteAsync("UPDATE pattern_shares SET expires_at = now() - interval '1 second' WHERE pattern_id = @pattern", new { pattern });
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _friend)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Get, $"api/patterns/{pattern}", _owner)).Status);
+    }
 }
 
 /// <summary>The cleanup timer on a one-second schedule, in an app of its own.</summary>
