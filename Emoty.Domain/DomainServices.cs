@@ -9,8 +9,6 @@ using Emoty.Domain.Sharing;
 using Emoty.Domain.Sync;
 using Emoty.Domain.Users;
 using Emoty.Domain.Persistence;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -38,9 +36,10 @@ public static class DomainServices
                 Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) },
             }));
 
-        // One in-process budget, in bytes: HybridCache's L1 sizes its entries by their serialized length.
+        // The in-process memos of ViewRecorder and UserService, in estimated bytes; the cache's L1 has a bound of its own (EmotyCache).
         services.AddMemoryCache(o => o.SizeLimit = 256L * 1024 * 1024);
-        AddCache(services, CacheSettings.From(configuration));
+        services.AddSingleton(CacheSettings.From(configuration));
+        services.AddSingleton<EmotyCache>();
         services.AddSingleton(AuthSettings.From(configuration));
         services.AddSingleton<Transactions>();
         services.AddSingleton<TokenValidator>();
@@ -74,20 +73,5 @@ public static class DomainServices
         services.AddSingleton(Limits.RateLimitSettings.From(configuration));
         services.AddSingleton<Limits.RateLimits>();
         return services;
-    }
-
-    /// <summary>HybridCache over Redis: L1 in this process, L2 shared, invalidation broadcast between instances.</summary>
-    private static void AddCache(IServiceCollection services, CacheSettings cache)
-    {
-        services.AddSingleton(cache);
-        // Hits and misses per level come from HybridCache's own events (Telemetry/HybridCacheMetrics).
-        Telemetry.HybridCacheMetrics.Start();
-        services.AddSingleton<IDistributedCache, RedisL2Cache>();
-        services.AddHybridCache(options =>
-        {
-            options.MaximumPayloadBytes = 4 * 1024 * 1024;
-            options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = cache.Expiration, LocalCacheExpiration = cache.LocalExpiration };
-        }).AddSerializerFactory(new CacheSerializerFactory());
-        services.AddSingleton<CacheInvalidation>();
     }
 }

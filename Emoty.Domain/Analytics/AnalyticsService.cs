@@ -6,8 +6,8 @@ using Emoty.Domain.Errors;
 using Emoty.Domain.Identity;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace Emoty.Domain.Analytics;
 
@@ -18,11 +18,10 @@ namespace Emoty.Domain.Analytics;
 /// </summary>
 public sealed class AnalyticsService(
     AnalyticsStore store, UsageEventQueue queue, PatternService patterns, PatternReadCache patternCache,
-    HybridCache cache, CacheInvalidation invalidation, TimeProvider time, ILogger<AnalyticsService> logger)
+    EmotyCache cache, TimeProvider time, ILogger<AnalyticsService> logger)
 {
     public const int MaxFeedLimit = 100;
-    private static readonly HybridCacheEntryOptions PlatformCaching = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
-    private static readonly string[] Tags = [CacheKeys.AllTag];
+    private static readonly FusionCacheEntryOptions PlatformCaching = EmotyCache.EntryOptions(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1));
 
     /// <summary>POST /api/events: validated now, counted when the queue message is processed.</summary>
     public async Task<EventsAccepted> RecordAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
@@ -45,7 +44,7 @@ public sealed class AnalyticsService(
     {
         if (await store.RefreshAsync(cancellationToken))
         {
-            await invalidation.InvalidateAsync([CacheKeys.PlatformAnalytics]);
+            await cache.InvalidateAsync(CacheKeys.PlatformAnalytics, CacheKeys.PlatformAnalytics);
             logger.LogInformation("Refreshed user_analytics");
         }
         else
@@ -92,9 +91,8 @@ public sealed class AnalyticsService(
         store.ForUserAsync(caller.RequireUserId(), cancellationToken);
 
     public async Task<PlatformAnalytics> PlatformAsync(CancellationToken cancellationToken) =>
-        await cache.GetOrCreateAsync(CacheKeys.PlatformAnalytics, store,
-            static (store, ct) => new ValueTask<PlatformAnalytics>(store.PlatformAsync(ct)),
-            PlatformCaching, Tags, cancellationToken);
+        await cache.GetOrSetAsync(CacheKeys.PlatformAnalytics, CacheKeys.PlatformAnalytics,
+            store.PlatformAsync, cancellationToken, PlatformCaching);
 
     public Task<ActivityFeed> FeedAsync(IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {

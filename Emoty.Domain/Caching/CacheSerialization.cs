@@ -1,41 +1,17 @@
-using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Emoty.Domain.Analytics;
 using Emoty.Domain.Patterns;
-using Microsoft.Extensions.Caching.Hybrid;
+using ZiggyCreatures.Caching.Fusion.Internals.Distributed;
 
 namespace Emoty.Domain.Caching;
 
-/// <summary>Every type that goes to Redis, serialized by source-generated code (no reflection per entry).</summary>
-[JsonSerializable(typeof(CachedPattern))]
-[JsonSerializable(typeof(bool))]
-[JsonSerializable(typeof(PlatformAnalytics))]
+/// <summary>
+/// Every entry that goes to Redis, serialized by source-generated code (no reflection per entry). FusionCache
+/// stores an entry wrapped with its timestamp, expiry and tags, so the wrapper is listed for each type of
+/// value; <c>long</c> is FusionCache's own: the time a tag was last invalidated.
+/// </summary>
+[JsonSerializable(typeof(FusionCacheDistributedEntry<CachedPattern>))]
+[JsonSerializable(typeof(FusionCacheDistributedEntry<bool>))]
+[JsonSerializable(typeof(FusionCacheDistributedEntry<PlatformAnalytics>))]
+[JsonSerializable(typeof(FusionCacheDistributedEntry<long>))]
 internal sealed partial class CacheJsonContext : JsonSerializerContext;
-
-/// <summary>Hands HybridCache a serializer for each type of <see cref="CacheJsonContext"/>.</summary>
-internal sealed class CacheSerializerFactory : IHybridCacheSerializerFactory
-{
-    public bool TryCreateSerializer<T>([NotNullWhen(true)] out IHybridCacheSerializer<T>? serializer)
-    {
-        serializer = CacheJsonContext.Default.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> info ? new Serializer<T>(info) : null;
-        return serializer is not null;
-    }
-
-    private sealed class Serializer<T>(JsonTypeInfo<T> info) : IHybridCacheSerializer<T>
-    {
-        public T Deserialize(ReadOnlySequence<byte> source)
-        {
-            var reader = new Utf8JsonReader(source);
-            return JsonSerializer.Deserialize(ref reader, info)!;
-        }
-
-        public void Serialize(T value, IBufferWriter<byte> target)
-        {
-            using var writer = new Utf8JsonWriter(target);
-            JsonSerializer.Serialize(writer, value, info);
-        }
-    }
-}
