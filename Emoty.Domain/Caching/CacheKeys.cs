@@ -7,9 +7,14 @@ namespace Emoty.Domain.Caching;
 /// </summary>
 public static class CacheKeys
 {
-    public static string Pattern(Guid id) => $"pattern:{id:N}";
+    // The shape of what is cached, in every key: bumped when a cached type's JSON or FusionCache's entry
+    // changes, so that instances of a new deploy never read an entry an older one wrote. (2: FusionCache's
+    // entries, and shares cached as "expires or not" instead of their expiry.)
+    private const string Shape = "2";
 
-    public static string Favorite(Guid user, Guid pattern) => $"favorite:{user:N}:{pattern:N}";
+    public static string Pattern(Guid id) => $"pattern.{Shape}:{id:N}";
 
-    public const string PlatformAnalytics = "analytics:platform";
+    public static string Favorite(Guid user, Guid pattern) => $"favorite.{Shape}:{user:N}:{pattern:N}";
+
+    public const string PlatformAnalytics = $"analytics.{Shape}:platform";
 }

@@ -124,7 +124,7 @@ public sealed class CacheTests : IAsyncLifetime
         await NameOnAsync(_first, id);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await TestServices.RedisAsync());
-        var key = $"{_first.Settings["Cache__KeyPrefix"]}pattern:{id:N}";
+        var key = _first.Settings["Cache__KeyPrefix"] + Emoty.Domain.Caching.CacheKeys.Pattern(id);
         Assert.True(await redis.GetDatabase().KeyExistsAsync(key), $"{key} is not in Redis");
     }
 
