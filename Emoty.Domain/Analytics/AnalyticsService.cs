@@ -17,7 +17,7 @@ namespace Emoty.Domain.Analytics;
 /// the activity feed for anyone, as they only name public patterns.
 /// </summary>
 public sealed class AnalyticsService(
-    AnalyticsStore store, UsageEventQueue queue, PatternService patterns, PatternReadCache patternCache,
+    AnalyticsStore store, UsageEventQueue queue, PatternService patterns,
     EmotyCache cache, TimeProvider time, ILogger<AnalyticsService> logger)
 {
     public const int MaxFeedLimit = 100;
@@ -36,7 +36,7 @@ public sealed class AnalyticsService(
     {
         var moved = await store.IngestAsync(batch.Events, cancellationToken);
         logger.LogInformation("Aggregated {Count} usage events; counters of {Patterns} patterns moved", batch.Events.Length, moved.Length);
-        await patternCache.InvalidateAsync(moved);
+        await patterns.ForgetCachedAsync(moved);
     }
 
     /// <summary>The refresh timer: the creators' figures of the materialized view, then the platform figures.</summary>

@@ -14,7 +14,7 @@ namespace Emoty.Domain.Sharing;
 /// Sharing a pattern: view reads, edit also updates, admin also deletes and manages shares. Only the
 /// owner grants admin or changes an admin's share; anyone may give up their own share.
 /// </summary>
-public sealed class ShareService(Transactions transactions, ShareStore store, PatternService patterns, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, TimeProvider time)
+public sealed class ShareService(Transactions transactions, ShareStore store, PatternService patterns, ViewRecorder views, CursorSigner cursors, TimeProvider time)
 {
     private const string What = "pattern";
     private static readonly PageQuery SharedWithMePage = new("limit", "cursor", DefaultLimit: 20, MaxLimit: 100, KeyIsTime: true);
@@ -51,7 +51,7 @@ public sealed class ShareService(Transactions transactions, ShareStore store, Pa
         }, cancellationToken);
 
         // Who may read the pattern is part of its cache entry.
-        await cache.InvalidateAsync([patternId]);
+        await patterns.ForgetCachedAsync([patternId]);
         return share;
     }
 
@@ -85,7 +85,7 @@ public sealed class ShareService(Transactions transactions, ShareStore store, Pa
             await store.DeleteAsync(work, patternId, target, cancellationToken);
             return true;
         }, cancellationToken);
-        await cache.InvalidateAsync([patternId]);
+        await patterns.ForgetCachedAsync([patternId]);
     }
 
     /// <summary>A view-only link with an unguessable code: 128 random bits, base64url.</summary>

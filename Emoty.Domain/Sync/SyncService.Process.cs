@@ -132,7 +132,7 @@ public sealed partial class SyncService
                 if (chunk.Changed.Count > 0)
                 {
                     changed.AddRange(chunk.Changed);
-                    await cache.InvalidateAsync(chunk.Changed);
+                    await patterns.ForgetCachedAsync(chunk.Changed);
                 }
             }
 

@@ -22,7 +22,7 @@ namespace Emoty.Domain.Sync;
 /// processing is idempotent, so a message sent twice costs one status check.
 /// </remarks>
 public sealed partial class SyncService(
-    Transactions transactions, SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, PatternReadCache cache, CursorSigner cursors,
+    Transactions transactions, SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, CursorSigner cursors,
     EmotySettings settings, TimeProvider time, ILogger<SyncService> logger)
 {
     /// <summary>

@@ -7,7 +7,8 @@ namespace Emoty.Domain.Patterns;
 /// What other capabilities' transactions need from patterns beyond create, update and delete
 /// (which sync calls as they are, inside its own transaction): the pattern locked with the same
 /// access rules (<see cref="LockAsync"/>, also for sharing), the content at an earlier version for
-/// a three-way merge, and a delete that may find the pattern already deleted.
+/// a three-way merge, a delete that may find the pattern already deleted, and the cache entries to
+/// forget after their own writes. Nothing outside Patterns/ reaches the pattern store or cache.
 /// </summary>
 public sealed partial class PatternService
 {
@@ -55,4 +56,10 @@ public sealed partial class PatternService
         var earlier = await store.FindVersionAsync(work, current.Id, version, cancellationToken);
         return earlier is null ? null : ToDraft(WithContentOf(current, earlier));
     }
+
+    /// <summary>
+    /// For a capability whose committed write changed what a pattern's cache entry holds (its shares,
+    /// its counters, content applied by sync): every instance reads those patterns afresh.
+    /// </summary>
+    public Task ForgetCachedAsync(IEnumerable<Guid> ids) => cache.InvalidateAsync(ids);
 }
