@@ -8,7 +8,7 @@ public sealed record PatternChanges
     /// <summary>Set to null clears the description.</summary>
     public Optional<string?> Description { get; init; }
 
-    /// <summary>Metadata included.</summary>
+    /// <summary>Replaces the whole sequence, metadata included.</summary>
     public Optional<PatternSequence> Sequence { get; init; }
 
     public Optional<string> PaletteId { get; init; }
@@ -26,7 +26,7 @@ public sealed record PatternChanges
 
     public int? Version { get; init; }
 
-    /// <summary>Snake_case, not <c>version</c>, in a fixed order.</summary>
+    /// <summary>Snake_case names, without <c>version</c>, in a fixed order.</summary>
     public IReadOnlyList<string> ChangedFields
     {
         get
