@@ -3,39 +3,30 @@ using Microsoft.Extensions.Configuration;
 
 namespace Emoty.Domain;
 
-/// <summary>
-/// Every setting the app reads, in one place, with its default. README's "Configuration" table
-/// lists the same names; environment variables use <c>__</c> for <c>:</c>.
-/// </summary>
+/// <summary>Every setting the app reads, with its default; README's "Configuration" table lists the same names.</summary>
 public sealed record EmotySettings
 {
     public required string PostgresConnectionString { get; init; }
     public required string RedisConnectionString { get; init; }
     public required string StorageConnectionString { get; init; }
 
-    /// <summary>Api:RequireVersionOnWrite: writes without If-Match or a body version are 428.</summary>
     public bool RequireVersionOnWrite { get; init; }
 
-    /// <summary>
-    /// Api:PublicBaseUrl: the origin share links point at. Required outside Development; there, by
-    /// default, the origin the request came to (a request's Host is the client's to write).
-    /// </summary>
+    /// <summary>The origin share links point at. Required outside Development, since a request's Host is the client's to write.</summary>
     public string? PublicBaseUrl { get; init; }
 
     /// <summary>
-    /// Api:TrustForwardedFor (true): the app sits behind a front end that appends the client's
-    /// address to X-Forwarded-For (Azure's does, and so does the local host); only that last entry
-    /// is read. False: the header is ignored and anonymous visitors are not told apart.
+    /// The front end (Azure's, and the local host) appends the client's address to X-Forwarded-For, so only that last entry is read.
+    /// False: the header is ignored and anonymous visitors are not told apart.
     /// </summary>
     public bool TrustForwardedFor { get; init; } = true;
 
-    /// <summary>Api:CursorKey: the secret that signs page cursors (UTF-8, at least 32 bytes); every instance needs the same.</summary>
+    /// <summary>Every instance needs the same.</summary>
     public required string CursorKey { get; init; }
 
-    /// <summary>Sync:FeedRetentionDays (30): how long the changes feed keeps its events; an older cursor is 410.</summary>
+    /// <summary>An older cursor is 410.</summary>
     public TimeSpan FeedRetention { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>UsageEventsQueue and SyncBatchesQueue: the names of the two storage queues.</summary>
     public QueueNames Queues { get; init; } = QueueNames.Default;
 
     public static EmotySettings From(IConfiguration configuration) => new()

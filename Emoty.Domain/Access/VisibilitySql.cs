@@ -1,10 +1,6 @@
 namespace Emoty.Domain.Access;
 
-/// <summary>
-/// <see cref="AccessPolicy"/>'s read rule as SQL, for lists that filter many rows at once (collection
-/// contents, previews): live, and public, or owned by <c>@caller</c>, or shared with them unexpired.
-/// With <c>@caller</c> NULL (anonymous) only public patterns pass.
-/// </summary>
+/// <summary><see cref="AccessPolicy"/>'s read rule as SQL, for lists that filter many rows at once.</summary>
 public static class VisibilitySql
 {
     public const string PatternVisibleToCaller = $"""

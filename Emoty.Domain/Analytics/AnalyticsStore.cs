@@ -5,22 +5,18 @@ using Npgsql;
 
 namespace Emoty.Domain.Analytics;
 
-/// <summary>SQL of usage analytics: ingesting events into rollups and counters, and the read models.</summary>
 public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions transactions)
 {
-    /// <summary>Today in UTC by the database's clock, the one that stamped the rows counted (see Access/LiveShares.cs).</summary>
+    /// <summary>By the database's clock, the one that stamped the rows counted (see Access/LiveShares.cs).</summary>
     private const string Today = "(now() AT TIME ZONE 'UTC')::date";
 
     /// <summary>Only one instance refreshes the view at a time; the others skip their turn.</summary>
     private const long RefreshLockKey = 0x456d6f74795f4d56;
 
     /// <summary>
-    /// Stores the events that may count and adds them up, in one transaction: client events only for
-    /// patterns their sender may read; each event once (event_id); each kind of event at most once
-    /// per viewer and pattern within 10 minutes, of when it happened and of when it arrived (so
-    /// back-dating a burst of events does not multiply them); daily rollups (unique users = viewers
-    /// new to the pattern that day); the running totals (unique users = viewers ever seen on the
-    /// pattern); the pattern's view/share/download counters. Returns the patterns whose counters moved.
+    /// Each event counts once (event_id), and each kind at most once per viewer and pattern within 10 minutes both of when it
+    /// happened and of when it arrived, so back-dating a burst of events does not multiply them. Unique users are viewers new to
+    /// the pattern that day (rollups) or ever (totals). Returns the patterns whose counters moved.
     /// </summary>
     public Task<Guid[]> IngestAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken) =>
         transactions.RunAsync(async work =>
@@ -115,10 +111,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
         }, cancellationToken);
 
     /// <summary>
-    /// The events that may count: server-recorded ones whose pattern still exists, and client ones
-    /// whose sender may read the pattern now (owner, public, unexpired share). Events of one kind
-    /// repeated within the batch by one viewer count once (they all arrive now), as one INSERT cannot
-    /// see its own rows.
+    /// Client events only for patterns their sender may read now. Repeats within the batch are dropped here (they all arrive now),
+    /// as one INSERT cannot see its own rows.
     /// </summary>
     private async Task<List<UsageEvent>> AllowedAsync(
         UnitOfWork work, IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken)
@@ -140,11 +134,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
         return events.Where((e, i) => readable.Contains(i + 1) && seen.Add((e.PatternId, e.Viewer, e.Type))).ToList();
     }
 
-    /// <summary>
-    /// REFRESH … CONCURRENTLY keeps the view readable meanwhile and rewrites only the rows whose
-    /// figures changed; the refresh time is written in the same transaction. False when another
-    /// instance is already at it.
-    /// </summary>
+    /// <summary>CONCURRENTLY keeps the view readable meanwhile and rewrites only changed rows. False when another instance is already at it.</summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -169,10 +159,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
         }
     }
 
-    /// <summary>
-    /// Deletes up to <paramref name="limit"/> raw events that occurred longer ago than <paramref name="olderThan"/>
-    /// (their figures live on in the rollups and totals), in one short statement; returns how many.
-    /// </summary>
+    /// <summary>Their figures live on in the rollups and totals.</summary>
     public async Task<int> PruneEventsAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -311,7 +298,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
             tags, trend, creators, refreshedAt, computedAt);
     }
 
-    /// <summary>Newest public activity: patterns published and what people did with public patterns (views aside), without naming who did it.</summary>
+    /// <summary>Patterns published (naming their creator) and what people did with public patterns, views aside, naming no one.</summary>
     public async Task<ActivityFeed> FeedAsync(int limit, CancellationToken cancellationToken)
     {
         const string sql = """
@@ -331,7 +318,7 @@ public sealed class AnalyticsStore(NpgsqlDataSource database, Transactions trans
         return new ActivityFeed(items.ToArray());
     }
 
-    /// <summary>Everything the user did, oldest first, read as it is written out (not buffered).</summary>
+    /// <summary>Streamed from the reader, never a list (the HTTP worker still buffers the written body).</summary>
     public async IAsyncEnumerable<ExportedEvent> ExportAsync(Guid userId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

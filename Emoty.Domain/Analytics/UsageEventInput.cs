@@ -7,7 +7,6 @@ using FluentValidation;
 
 namespace Emoty.Domain.Analytics;
 
-/// <summary>POST /api/events.</summary>
 public sealed record UsageEventsRequest : RequestBody
 {
     public Field<List<Field<UsageEventItem>>> Events { get; init; }
@@ -21,7 +20,6 @@ public sealed record UsageEventItem : RequestBody
     public Field<string> OccurredAt { get; init; }
 }
 
-/// <summary>Reading of POST /api/events: every problem of the body in one 400, at its JSON path.</summary>
 public static class UsageEventInput
 {
     public const int MaxEvents = 500;

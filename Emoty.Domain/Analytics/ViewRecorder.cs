@@ -6,13 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Emoty.Domain.Analytics;
 
 /// <summary>
-/// Counts what the server itself sees people do (a view when a pattern is read, a copy when it is
-/// duplicated) without making the request wait for the queue: events are gathered in memory and
-/// sent as one message per second (or per 120 events). A viewer seen doing the same to the same
-/// pattern on this instance in the last 10 minutes is not sent again; the aggregation applies the
-/// same rule across instances. Views still buffered when the app stops are flushed on disposal; a queue outage
-/// keeps at most <see cref="MaxPending"/> of them for the next flush and then drops (logged):
-/// views are figures, and a read never fails because of them.
+/// Gathers what the server itself sees (views, copies) in memory and sends a message per second, so no request waits for the queue.
+/// A viewer repeating on this instance within 10 minutes is not sent again (the aggregation applies the rule across instances).
+/// A queue outage keeps at most <see cref="MaxPending"/> for the next flush and drops the rest: views are figures, and a read never fails for them.
 /// </summary>
 public sealed class ViewRecorder : IAsyncDisposable
 {
@@ -55,7 +51,6 @@ public sealed class ViewRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends what is pending; shutdown calls it so as not to wait for the timer.</summary>
     public async Task FlushAsync()
     {
         if (_pending.IsEmpty || !await _flushing.WaitAsync(0))

@@ -6,7 +6,6 @@ using FluentValidation;
 
 namespace Emoty.Domain.Collections;
 
-/// <summary>The client-settable fields of a collection; absent fields are not set (partial update).</summary>
 public sealed partial record CollectionInput
 {
     public Optional<string> Name { get; init; }
@@ -25,7 +24,6 @@ public sealed partial record CollectionInput
     private static readonly PatternIdsValidator AddValidator = new(distinct: false);
     private static readonly PatternIdsValidator ReorderValidator = new(distinct: true);
 
-    /// <summary>Reads a create (name required, no version) or update (all optional, version allowed) body.</summary>
     public static CollectionInput Parse(JsonElement body, bool isCreate)
     {
         var errors = new ValidationErrors();
@@ -47,7 +45,7 @@ public sealed partial record CollectionInput
         };
     }
 
-    /// <summary><c>{"pattern_ids":[…]}</c>: 1–500 UUIDs (duplicates allowed on add, refused on reorder).</summary>
+    /// <summary>Duplicates are allowed on add, refused on reorder (<paramref name="distinct"/>).</summary>
     public static IReadOnlyList<Guid> ParsePatternIds(JsonElement body, bool distinct)
     {
         var errors = new ValidationErrors();
@@ -67,7 +65,6 @@ public sealed partial record CollectionInput
     private static partial Regex ColorPattern();
 }
 
-/// <summary>POST and PUT /api/collections.</summary>
 public sealed record CollectionRequest : RequestBody
 {
     public Field<string> Name { get; init; }
@@ -78,7 +75,6 @@ public sealed record CollectionRequest : RequestBody
     public Field<int> Version { get; init; }
 }
 
-/// <summary>POST /api/collections/{id}/patterns and PUT …/patterns/order.</summary>
 public sealed record PatternIdsRequest : RequestBody
 {
     public Field<List<Field<string>>> PatternIds { get; init; }

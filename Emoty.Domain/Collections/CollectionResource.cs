@@ -4,7 +4,6 @@ using Emoty.Domain.Patterns;
 
 namespace Emoty.Domain.Collections;
 
-/// <summary>A collection as the API returns it (api.md "Collections").</summary>
 public record CollectionResource
 {
     public required Guid Id { get; init; }
@@ -16,21 +15,17 @@ public record CollectionResource
     public Guid? ParentId { get; init; }
     public required int PatternCount { get; init; }
 
-    /// <summary>The first four patterns (by position) that the viewer can see: id, name, size, palette_id, sequence.</summary>
+    /// <summary>The first four patterns that the viewer can see.</summary>
     public required RawJson PreviewPatterns { get; init; }
 
     public required int Version { get; init; }
     public required DateTime CreatedAt { get; init; }
     public required DateTime UpdatedAt { get; init; }
 
-    /// <summary>The viewer's: <c>owner</c>, or <c>view</c> for someone else's public collection.</summary>
     public string Permission { get; init; } = "";
 }
 
-/// <summary>
-/// GET /api/collections/{id}: the collection's fields plus one page of the patterns in it that the
-/// viewer may see; <c>patterns_next_cursor</c> goes back as <c>patterns_cursor</c>.
-/// </summary>
+/// <summary><c>patterns_next_cursor</c> goes back as <c>patterns_cursor</c>.</summary>
 public sealed record CollectionDetail : CollectionResource
 {
     [SetsRequiredMembers]

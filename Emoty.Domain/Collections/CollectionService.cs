@@ -9,10 +9,7 @@ using Emoty.Domain.Persistence;
 
 namespace Emoty.Domain.Collections;
 
-/// <summary>
-/// Collections belong to one user. Anyone may read a public collection (and sees only the patterns
-/// they may see in it); only the owner changes it. A private collection of someone else is 404.
-/// </summary>
+/// <summary>Anyone may read a public collection, and sees only the patterns they may see in it; only the owner changes it.</summary>
 public sealed class CollectionService(Transactions transactions, CollectionStore store, CursorSigner cursors, EmotySettings settings)
 {
     private const string What = "collection";
@@ -94,7 +91,7 @@ public sealed class CollectionService(Transactions transactions, CollectionStore
         }, cancellationToken);
     }
 
-    /// <summary>Deletes the collection and its items (the patterns stay); its sub-folders move to the top level.</summary>
+    /// <summary>The patterns stay; sub-folders move to the top level.</summary>
     public Task DeleteAsync(Caller caller, Guid id, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
@@ -107,7 +104,7 @@ public sealed class CollectionService(Transactions transactions, CollectionStore
         }, cancellationToken);
     }
 
-    /// <summary>Adds the patterns the owner can see; ids that are missing, invisible or already in are skipped.</summary>
+    /// <summary>Ids that are missing, invisible or already in are skipped.</summary>
     public Task<AddPatternsResult> AddPatternsAsync(Caller caller, Guid id, JsonElement body, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();

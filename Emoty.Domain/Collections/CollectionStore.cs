@@ -7,12 +7,11 @@ using Npgsql;
 
 namespace Emoty.Domain.Collections;
 
-/// <summary>SQL for collections, their items and their folder tree.</summary>
 public sealed class CollectionStore(NpgsqlDataSource database)
 {
     public const int MaxDepth = 8;
 
-    /// <summary>A collection row aliased <c>c</c> with the first four items that <c>@caller</c> may see.</summary>
+    /// <summary>For a row aliased <c>c</c>, with the first four items that <c>@caller</c> may see.</summary>
     private const string Columns = $"""
         c.id, c.user_id, c.name, c.description, c.color, c.is_public, c.parent_id, c.pattern_count, c.version,
         c.created_at, c.updated_at,
@@ -36,7 +35,6 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             new CommandDefinition($"SELECT {Columns} FROM pattern_collections c WHERE c.id = @id", new { id, caller }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The caller's collections, or public ones; newest first, keyset by (created_at, id).</summary>
     public async Task<List<CollectionResource>> ListAsync(CollectionListQuery query, Guid? caller, CancellationToken cancellationToken)
     {
         var where = new List<string> { query.PublicOnly ? "c.is_public" : "c.user_id = @caller" };
@@ -78,7 +76,6 @@ public sealed class CollectionStore(NpgsqlDataSource database)
         return rows.AsList();
     }
 
-    /// <summary>One page of the collection's items that <paramref name="caller"/> may see, by position.</summary>
     public async Task<List<PatternResource>> PatternsAsync(Guid collectionId, Guid? caller, int limit, PageCursor? after, CancellationToken cancellationToken)
     {
         var sql = $"""
@@ -122,7 +119,7 @@ public sealed class CollectionStore(NpgsqlDataSource database)
                 color = input.Color.Or(current.Color), isPublic = input.IsPublic.Or(current.IsPublic), parentId = input.ParentId.Or(current.ParentId),
             }, cancellationToken);
 
-    /// <summary>Items changed: the collection is a new version too (its ETag must change).</summary>
+    /// <summary>Changed items make a new version too: the ETag must change.</summary>
     internal Task<CollectionResource> TouchAsync(UnitOfWork work, Guid id, Guid caller, CancellationToken cancellationToken) =>
         work.QuerySingleAsync<CollectionResource>($"""
             UPDATE pattern_collections AS c SET version = c.version + 1, updated_at = now() WHERE c.id = @id RETURNING {Columns}
@@ -131,16 +128,13 @@ public sealed class CollectionStore(NpgsqlDataSource database)
     internal Task DeleteAsync(UnitOfWork work, Guid id, CancellationToken cancellationToken) =>
         work.ExecuteAsync("DELETE FROM pattern_collections WHERE id = @id", new { id }, cancellationToken);
 
-    /// <summary>
-    /// Serialises changes to one user's folder tree, so two concurrent moves cannot make a cycle
-    /// that neither saw on its own.
-    /// </summary>
+    /// <summary>So that two concurrent moves cannot make a cycle that neither saw on its own.</summary>
     internal Task LockTreeAsync(UnitOfWork work, Guid owner, CancellationToken cancellationToken) =>
         work.ExecuteAsync(
             "SELECT pg_advisory_xact_lock(hashtextextended('emoty.collections:' || @owner::text, 0))",
             new { owner }, cancellationToken);
 
-    /// <summary>The parent's chain: its depth (1 = top level), whether <paramref name="self"/> is on it, and whether the owner owns it.</summary>
+    /// <summary>Depth 1 is the top level.</summary>
     internal Task<(int Depth, bool ContainsSelf, bool OwnedByCaller)> AncestryAsync(
         UnitOfWork work, Guid parent, Guid? self, Guid owner, CancellationToken cancellationToken) =>
         work.QuerySingleAsync<(int, bool, bool)>($"""
@@ -155,7 +149,7 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             FROM up
             """, new { parent, self, owner }, cancellationToken);
 
-    /// <summary>Levels in the subtree rooted at <paramref name="root"/> (1 = no sub-folders).</summary>
+    /// <summary>1 means no sub-folders.</summary>
     internal Task<int> HeightAsync(UnitOfWork work, Guid root, CancellationToken cancellationToken) =>
         work.ExecuteScalarAsync<int>($"""
             WITH RECURSIVE down AS (
@@ -167,7 +161,7 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             SELECT coalesce(max(height), 1) FROM down
             """, new { root }, cancellationToken);
 
-    /// <summary>Appends the patterns the caller may see and that are not in yet; returns those added.</summary>
+    /// <summary>Only patterns the caller may see and that are not in yet.</summary>
     internal async Task<List<Guid>> AddPatternsAsync(UnitOfWork work, Guid collectionId, Guid caller, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
         var added = await work.QueryAsync<Guid>($"""
@@ -193,14 +187,13 @@ public sealed class CollectionStore(NpgsqlDataSource database)
             "DELETE FROM pattern_collection_items WHERE collection_id = @collectionId AND pattern_id = @patternId",
             new { collectionId, patternId }, cancellationToken) == 1;
 
-    /// <summary>Ids of <paramref name="ids"/> that are not items of the collection.</summary>
     internal async Task<List<Guid>> NotItemsAsync(UnitOfWork work, Guid collectionId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
         (await work.QueryAsync<Guid>("""
             SELECT w.id FROM unnest(@ids) AS w(id)
             WHERE NOT EXISTS (SELECT 1 FROM pattern_collection_items i WHERE i.collection_id = @collectionId AND i.pattern_id = w.id)
             """, new { collectionId, ids = ids.ToArray() }, cancellationToken)).AsList();
 
-    /// <summary>The listed items first, in the given order; every other item after them, in its old order.</summary>
+    /// <summary>Items not listed follow the listed ones, in their old order.</summary>
     internal Task ReorderAsync(UnitOfWork work, Guid collectionId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
         work.ExecuteAsync("""
             WITH given AS (SELECT g.id, g.ord FROM unnest(@ids) WITH ORDINALITY AS g(id, ord)),
@@ -218,5 +211,4 @@ public sealed class CollectionStore(NpgsqlDataSource database)
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }
 
-/// <summary>GET /api/collections parameters, already validated.</summary>
 public sealed record CollectionListQuery(bool PublicOnly, string? Text, Guid? ParentId, bool RootOnly, int Limit, PageCursor? Cursor);

@@ -12,11 +12,10 @@ public sealed record Problem(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null,
     string? TraceId = null)
 {
-    /// <summary>Conflicts: the resource as it is now, so the client can merge without another read.</summary>
+    /// <summary>The resource as it is now, so the client can merge without another read.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public object? Current { get; init; }
 
-    /// <summary>Batches: which operation failed (also named in <see cref="Detail"/> as operations[i]).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? OperationIndex { get; init; }
 
@@ -24,7 +23,6 @@ public sealed record Problem(
         new($"https://emoty.app/problems/{code.Name.Replace('_', '-')}", code.Title, code.Status, detail, code.Name, errors);
 }
 
-/// <summary>The closed list of problem codes of api.md, each with its status and title.</summary>
 public sealed record ProblemCode(string Name, int Status, string Title)
 {
     public static readonly ProblemCode ValidationFailed = new("validation_failed", 400, "The request is not valid.");

@@ -2,15 +2,11 @@ using Emoty.Domain.Errors;
 
 namespace Emoty.Domain.Exports;
 
-/// <summary>The file formats an export route can write; each route offers some of them.</summary>
 public enum ExportFormat { Json, Ndjson, Csv }
 
 public static class ExportFormats
 {
-    /// <summary>
-    /// The <c>format</c> parameter of an export route, checked before anything is written: one of
-    /// <paramref name="offered"/> (the first is the default); any other parameter is a 400.
-    /// </summary>
+    /// <summary>Checked before anything is written. The first of <paramref name="offered"/> is the default.</summary>
     public static ExportFormat Parse(IEnumerable<KeyValuePair<string, string?>> parameters, params ExportFormat[] offered)
     {
         ArgumentNullException.ThrowIfNull(parameters);

@@ -19,10 +19,7 @@ public static class HealthStatus
     public const string Unhealthy = "unhealthy";
 }
 
-/// <summary>
-/// Checks the three dependencies in parallel, each with its own short timeout. PostgreSQL down makes
-/// the app unhealthy; Redis or queues down only degrade it (reads fall back to PostgreSQL).
-/// </summary>
+/// <summary>PostgreSQL down makes the app unhealthy; Redis or queues down only degrade it (reads fall back to PostgreSQL).</summary>
 public sealed class HealthService(
     HealthStore database,
     RedisConnection redis,

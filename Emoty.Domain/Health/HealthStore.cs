@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Emoty.Domain.Health;
 
-/// <summary>The database's side of the health check: one round trip through the app's pool.</summary>
+/// <summary>One round trip through the app's own pool.</summary>
 public sealed class HealthStore(NpgsqlDataSource database)
 {
     public async Task PingAsync(CancellationToken cancellationToken)

@@ -7,10 +7,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Emoty.Domain.Identity;
 
 /// <summary>
-/// Decrypts Auth.js (NextAuth v5, @auth/core) session tokens: compact JWE, <c>alg</c> "dir",
-/// <c>enc</c> A256CBC-HS512 (or A256GCM), with the key derived from AUTH_SECRET by HKDF-SHA256
-/// (salt = cookie name, info = "Auth.js Generated Encryption Key (&lt;cookie name&gt;)").
-/// The cookie name is not in the token, so both of Auth.js's names are tried.
+/// Auth.js (NextAuth v5) session tokens: compact JWE, <c>alg</c> "dir", <c>enc</c> A256CBC-HS512 or A256GCM, the key derived from
+/// AUTH_SECRET by HKDF-SHA256 salted with the cookie name. The name is not in the token, so both of Auth.js's names are tried.
 /// </summary>
 public sealed class AuthJsSessionToken
 {
@@ -28,7 +26,7 @@ public sealed class AuthJsSessionToken
         HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, length,
             Encoding.UTF8.GetBytes(cookieName), Encoding.UTF8.GetBytes($"Auth.js Generated Encryption Key ({cookieName})"));
 
-    /// <summary>The token's claims, or null when it is not an Auth.js token this secret opened.</summary>
+    /// <summary>Null when it is not an Auth.js token this secret opened.</summary>
     public JsonElement? TryDecrypt(string token)
     {
         var parts = token.Split('.');

@@ -2,16 +2,15 @@ using Microsoft.Extensions.Configuration;
 
 namespace Emoty.Domain.Identity;
 
-/// <summary>The <c>Auth__*</c> settings of api.md's Authentication section.</summary>
 public sealed record AuthSettings
 {
     public string? Issuer { get; init; }
     public string? Audience { get; init; }
-    /// <summary>HS256 secret: its UTF-8 bytes, at least 32 of them.</summary>
+    /// <summary>HS256: its UTF-8 bytes, at least 32 of them.</summary>
     public string? SigningKey { get; init; }
-    /// <summary>RS256 public keys: one or more PEM blocks, or a JWKS JSON document.</summary>
+    /// <summary>RS256: one or more PEM blocks, or a JWKS document.</summary>
     public string? PublicKeys { get; init; }
-    /// <summary>Auth.js AUTH_SECRET: session cookies from the web app are accepted as bearer tokens.</summary>
+    /// <summary>Auth.js AUTH_SECRET: the web app's session cookies are accepted as bearer tokens.</summary>
     public string? AuthJsSecret { get; init; }
 
     public static AuthSettings From(IConfiguration configuration) => new()

@@ -3,24 +3,21 @@ using System.Text;
 
 namespace Emoty.Domain.Identity;
 
-/// <summary>Who is calling: a signed-in user (from a validated token) or nobody.</summary>
 public sealed record Caller(Guid? UserId, string? Email = null, string? Name = null)
 {
     public static readonly Caller Anonymous = new((Guid?)null);
 
     public bool IsAuthenticated => UserId.HasValue;
 
-    /// <summary>An anonymous caller's stand-in identity for analytics: a hash of the client address, never the address.</summary>
+    /// <summary>For analytics: a hash of the client address, never the address.</summary>
     public string? Visitor { get; init; }
 
-    /// <summary>Who counts as the viewer in analytics: <c>u:&lt;id&gt;</c> or <c>a:&lt;visitor hash&gt;</c>.</summary>
     public string Viewer => UserId is { } id ? $"u:{id:N}" : $"a:{Visitor ?? "unknown"}";
 
-    /// <summary>The user id, for operations that need one; anonymous callers get a 401.</summary>
     public Guid RequireUserId() =>
         UserId ?? throw new Errors.EmotyException(Errors.ProblemCode.Unauthorized, "Sign in to do this.");
 
-    /// <summary>An anonymous caller known by the address the request came from; a port after it (203.0.113.7:51234, [2001:db8::1]:443) is not part of it.</summary>
+    /// <summary>A port after the address (203.0.113.7:51234, [2001:db8::1]:443) is not part of it.</summary>
     public static Caller AnonymousFrom(string? clientAddress)
     {
         var address = clientAddress?.Trim() ?? "";

@@ -8,9 +8,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Emoty.Domain.Identity;
 
 /// <summary>
-/// Turns a bearer token into a <see cref="Caller"/>: a JWT signed with the configured HS256 secret or
-/// RS256 public keys (algorithm pinned to the key type, issuer, audience, exp/nbf with 60 s skew), or an
-/// Auth.js session token. <c>sub</c> must be a UUID. Anything else is a 401, never anonymous.
+/// A JWT (HS256 secret or RS256 keys, the algorithm pinned to the key type) or an Auth.js session token.
+/// Anything else is a 401, never anonymous.
 /// </summary>
 public sealed class TokenValidator
 {
@@ -110,7 +109,7 @@ public sealed class TokenValidator
         return ToCaller(String(claims, "sub"), String(claims, "email"), String(claims, "name"));
     }
 
-    /// <summary>A JSON number of seconds since the epoch that a date can hold (RFC 7519 NumericDate).</summary>
+    /// <summary>RFC 7519 NumericDate, within what a date can hold.</summary>
     private static bool IsNumericDate(JsonElement claims, string name, bool required) =>
         !claims.TryGetProperty(name, out var value) ? !required
         : value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds is >= MinUnixSeconds and <= MaxUnixSeconds;
@@ -144,11 +143,7 @@ public sealed class TokenValidator
     private static string? String(JsonElement claims, string name) =>
         claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>
-    /// The caller of a valid token. <c>sub</c> is the user id as the web app writes it: a UUID in its
-    /// 36-character form. An email or name the users table would refuse is dropped, not stored: a
-    /// profile detail must never lock the user out.
-    /// </summary>
+    /// <summary>An email or name the users table would refuse is dropped, not stored: a profile detail must never lock the user out.</summary>
     private static Caller ToCaller(string? sub, string? email, string? name) =>
         sub is { Length: 36 } && Guid.TryParseExact(sub, "D", out var userId) && userId != Guid.Empty
             ? new Caller(userId, Profile(email, 3, 320), Profile(name, 1, 200))

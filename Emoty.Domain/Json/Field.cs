@@ -5,23 +5,19 @@ using System.Text.Json.Serialization.Metadata;
 namespace Emoty.Domain.Json;
 
 /// <summary>
-/// One member of a request body as the client sent it: absent, present with a value of the expected
-/// JSON type (null included; the validator decides whether null is allowed), or present with some
-/// other JSON type. A wrong type is a value here, not an exception, so its message comes back
-/// together with every other problem of the body instead of stopping the read at the first one.
+/// A wrong JSON type is a value here, not an exception, so its message comes back together with every other problem of the
+/// body instead of stopping the read at the first one. Null counts as the expected type; the validator decides whether it is allowed.
 /// </summary>
 [JsonConverter(typeof(FieldConverterFactory))]
 public readonly record struct Field<T> : IField
 {
-    /// <summary>True when the member was in the body.</summary>
     public bool IsSet { get; init; }
 
-    /// <summary>True when the member was in the body with the expected JSON type or null.</summary>
+    /// <summary>In the body with the expected JSON type, or null.</summary>
     public bool IsValid { get; init; }
 
     public T? Value { get; init; }
 
-    /// <summary>In the body, of the wrong JSON type.</summary>
     public bool IsWrongType => IsSet && !IsValid;
 
     public static Field<T> Of(T? value) => new() { IsSet = true, IsValid = true, Value = value };
@@ -34,10 +30,7 @@ internal interface IField
     bool IsSet { get; }
 }
 
-/// <summary>
-/// A value that the API accepts in two shapes, an array or an object (a pattern's sequence). Its
-/// members are the alternatives, so they add no step to an error path.
-/// </summary>
+/// <summary>An array or an object (a pattern's sequence): its members are the alternatives, so they add no step to an error path.</summary>
 public interface IArrayOrObject;
 
 internal sealed class FieldConverterFactory : JsonConverterFactory
@@ -49,11 +42,7 @@ internal sealed class FieldConverterFactory : JsonConverterFactory
         (JsonConverter)Activator.CreateInstance(typeof(FieldConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()))!;
 }
 
-/// <summary>
-/// Accepts exactly one JSON type per .NET type: string, true/false, a number with an integral value
-/// (<c>int</c>: one that fits; <c>long</c>: any, clamped, so 1e30 is reported as out of range),
-/// an object for a record, an array for a list, anything for <see cref="JsonElement"/>.
-/// </summary>
+/// <summary>Exactly one JSON type per .NET type; a <c>long</c> takes any integral number, clamped, so 1e30 is reported as out of range.</summary>
 internal sealed class FieldConverter<T> : JsonConverter<Field<T>>
 {
     // An escaped lone surrogate cannot be decoded to a string. This stands in for it, so that the
@@ -123,7 +112,7 @@ internal sealed class FieldConverter<T> : JsonConverter<Field<T>>
         }
     }
 
-    /// <summary>An integral value written as <c>3</c>, <c>3.0</c> or <c>3e0</c>, clamped to the long range.</summary>
+    /// <summary>Written as <c>3</c>, <c>3.0</c> or <c>3e0</c>.</summary>
     private static bool TryReadInteger(ref Utf8JsonReader reader, out long number)
     {
         if (reader.TryGetInt64(out number))

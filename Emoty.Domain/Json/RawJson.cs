@@ -3,10 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Emoty.Domain.Json;
 
-/// <summary>
-/// JSON text that is written into a response as it is (e.g. a jsonb column), without parsing it
-/// into objects and serialising it again.
-/// </summary>
+/// <summary>Written into a response as it is (a jsonb column), without parsing it into objects and serialising it again.</summary>
 [JsonConverter(typeof(RawJsonConverter))]
 public readonly record struct RawJson(string Text)
 {

@@ -8,9 +8,8 @@ using FluentValidation;
 namespace Emoty.Domain.Json;
 
 /// <summary>
-/// A request body record. Members it does not declare land in <see cref="Unknown"/>, in body order,
-/// so that its validator can name every one of them at once, with the message api.md gives
-/// (unknown, or set by the server), rather than the serializer stopping at the first.
+/// Undeclared members land in <see cref="Unknown"/> so that the validator names every one of them at once (unknown, or set by
+/// the server), rather than the serializer stopping at the first.
 /// </summary>
 public abstract record RequestBody
 {
@@ -19,21 +18,18 @@ public abstract record RequestBody
 
     internal IEnumerable<string> UnknownNames => Unknown?.Keys ?? Enumerable.Empty<string>();
 
-    /// <summary>The declared members the client sent, by their JSON names (for rules on which members go together).</summary>
+    /// <summary>By their JSON names, for rules on which members go together.</summary>
     internal IEnumerable<string> SentMembers() =>
         RequestJsonContext.Default.GetTypeInfo(GetType())!.Properties
             .Where(p => p.Get?.Invoke(this) is IField { IsSet: true })
             .Select(p => p.Name);
 }
 
-/// <summary>Reads request records with the strict options of <see cref="RequestJsonContext"/>.</summary>
 internal static class RequestJson
 {
     /// <summary>
-    /// <paramref name="body"/> as a <typeparamref name="T"/>, or null with the reason in
-    /// <paramref name="errors"/> at <paramref name="prefix"/> + its path: a body that is not an object,
-    /// or a member given twice (the only thing the tolerant <see cref="Field{T}"/> members leave the
-    /// serializer to refuse).
+    /// Null, with the reason in <paramref name="errors"/>, for a body that is not an object or what the tolerant <see cref="Field{T}"/>
+    /// members leave the serializer to refuse: a member given twice, or one a record without <see cref="RequestBody.Unknown"/> cannot map.
     /// </summary>
     public static T? Read<T>(JsonElement body, JsonTypeInfo<T> type, string prefix, string notAnObject, ValidationErrors errors)
         where T : RequestBody
@@ -69,10 +65,9 @@ internal static class RequestJson
     private static string Join(string outer, string inner) =>
         inner == PatternInput.RootPath ? outer : outer.Length == 0 ? inner : inner[0] == '[' ? outer + inner : $"{outer}.{inner}";
 
-    /// <summary>The path of the body itself: the prefix without its trailing dot, or <c>$</c>.</summary>
     public static string BodyPath(string prefix) => prefix.Length == 0 ? PatternInput.RootPath : prefix.TrimEnd('.');
 
-    /// <summary>STJ's <c>$.a.b[0]</c> / <c>$['a b']</c> in the API's style, <c>a.b[0]</c> / <c>a b</c>.</summary>
+    /// <summary>STJ's <c>$.a.b[0]</c> / <c>$['a b']</c> as <c>a.b[0]</c> / <c>a b</c>.</summary>
     internal static string PathOf(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$")
@@ -112,11 +107,7 @@ internal static class RequestJson
     }
 }
 
-/// <summary>
-/// A FluentValidation validator of one request record, reporting at the API's paths: snake_case
-/// member names, <c>[i]</c> for list items, and no step for <see cref="Field{T}.Value"/> or the
-/// alternatives of an <see cref="IArrayOrObject"/>.
-/// </summary>
+/// <summary>Reports at the API's paths: snake_case, <c>[i]</c> for items, no step for <see cref="Field{T}.Value"/> or an <see cref="IArrayOrObject"/>'s alternatives.</summary>
 public abstract class RequestValidator<T> : AbstractValidator<T>
 {
     // The resolver is process-wide in FluentValidation; these validators are its only users.
@@ -124,10 +115,7 @@ public abstract class RequestValidator<T> : AbstractValidator<T>
 
     internal const string Now = "now";
 
-    /// <summary>
-    /// Every failure of <paramref name="request"/>, in rule order, at <paramref name="prefix"/> + its
-    /// path. <paramref name="now"/> is for rules about timestamps (validators are built once and shared).
-    /// </summary>
+    /// <param name="now">For rules about timestamps: validators are built once and shared.</param>
     internal void Check(T request, string prefix, ValidationErrors errors, DateTimeOffset? now = null)
     {
         var context = new ValidationContext<T>(request);
@@ -142,7 +130,6 @@ public abstract class RequestValidator<T> : AbstractValidator<T>
         }
     }
 
-    /// <summary>A rule naming every member of the body that its record does not declare.</summary>
     protected static Action<TBody, ValidationContext<T>> Unknown<TBody>(Func<string, string> message)
         where TBody : RequestBody? =>
         (body, context) =>
@@ -172,7 +159,7 @@ public abstract class RequestValidator<T> : AbstractValidator<T>
 
 internal static class ValidationContextExtensions
 {
-    /// <summary>Adds <paramref name="message"/> at the rule's path when there is one (the style of <see cref="PatternRules"/>: null is valid).</summary>
+    /// <summary>Null is valid, the style of <see cref="PatternRules"/>.</summary>
     public static void Fail<T>(this ValidationContext<T> context, string? message)
     {
         if (message is not null)

@@ -8,10 +8,8 @@ using Emoty.Domain.Sync;
 namespace Emoty.Domain.Json;
 
 /// <summary>
-/// Every request body record, source-generated with strict options: names exactly as api.md spells
-/// them (snake_case, case-sensitive), a member given twice refused (.NET 10), and members a record
-/// does not map refused, unless it collects them in <see cref="RequestBody.Unknown"/> to name them
-/// all. Types behind a <see cref="Field{T}"/> are listed too: its converter reads them by type info.
+/// Strict: names exactly as api.md spells them (case-sensitive), duplicates and unmapped members refused.
+/// Types behind a <see cref="Field{T}"/> are listed too: its converter reads them by type info.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -8,7 +8,6 @@ using StackExchange.Redis;
 
 namespace Emoty.Domain.Limits;
 
-/// <summary>The kinds of request that have a budget of their own (api.md, Rate limits).</summary>
 public enum RequestKind
 {
     Read,
@@ -18,12 +17,7 @@ public enum RequestKind
     FailedSignIn,
 }
 
-/// <summary>
-/// Budgets per caller and kind, as token buckets: a caller may spend a minute's budget at once and
-/// gets it back evenly over the minute. Settings RateLimits:ReadsPerMinute (600), WritesPerMinute
-/// (120), EventsPerMinute (120), SyncPerMinute (30), and FailedSignInsPerFiveMinutes (20, per client
-/// address).
-/// </summary>
+/// <summary>Token buckets: a caller may spend a minute's budget at once and gets it back evenly over the minute.</summary>
 public sealed record RateLimitSettings
 {
     public int ReadsPerMinute { get; init; } = 600;
@@ -62,9 +56,8 @@ public sealed record RateLimitSettings
 }
 
 /// <summary>
-/// The budgets, kept in Redis so that every instance spends from the same ones: one script call
-/// per request (RedisRateLimiting's token bucket). With Redis down nothing is enforced: the API
-/// keeps serving and the outage is logged (once a minute at most).
+/// In Redis so that every instance spends from the same budgets (one script call per request). With Redis down nothing is
+/// enforced: the API keeps serving, and the outage is logged once a minute at most.
 /// </summary>
 public sealed class RateLimits(RedisConnection redis, RateLimitSettings settings, CacheSettings cache, TimeProvider time, ILogger<RateLimits> logger)
     : IAsyncDisposable
@@ -73,7 +66,7 @@ public sealed class RateLimits(RedisConnection redis, RateLimitSettings settings
     private PartitionedRateLimiter<(RequestKind Kind, string Who)>? _limiter;
     private long _lastWarningTicks;
 
-    /// <summary>Spends one request of <paramref name="kind"/> for <paramref name="who"/>: null when it may go ahead, else how long to wait.</summary>
+    /// <summary>Null when the request may go ahead, else how long to wait.</summary>
     public async Task<TimeSpan?> SpendAsync(RequestKind kind, string who, CancellationToken cancellationToken)
     {
         try

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace Emoty.Domain.Paging;
 
-/// <summary>What a cursor continues; a cursor of one kind is never read as another.</summary>
+/// <summary>A cursor of one kind is never read as another.</summary>
 public enum CursorKind : byte
 {
     Search = 1,
@@ -14,10 +14,8 @@ public enum CursorKind : byte
 }
 
 /// <summary>
-/// The one cursor format of every paged route: base64url (no padding) of <c>kind(1) payload(…)
-/// tag(16)</c>, where the tag is HMAC-SHA256 under the server's key (Api:CursorKey) over kind and
-/// payload, cut to 128 bits. Without the key a cursor can be neither made nor altered, so whatever
-/// a cursor says was said by this API (a 400 for anything else, never a 500).
+/// Base64url of <c>kind(1) payload(…) tag(16)</c>, the tag a truncated HMAC-SHA256 under Api:CursorKey. Without the key a cursor can be
+/// neither made nor altered, so whatever a cursor says was said by this API (anything else is a 400, never a 500).
 /// </summary>
 public sealed class CursorSigner
 {
@@ -36,7 +34,6 @@ public sealed class CursorSigner
         _key = key.ToArray();
     }
 
-    /// <summary>The key as the setting holds it: its UTF-8 bytes, at least 32.</summary>
     public static CursorSigner FromSetting(string key) => new(Encoding.UTF8.GetBytes(key));
 
     public string Seal(CursorKind kind, ReadOnlySpan<byte> payload)
@@ -48,7 +45,6 @@ public sealed class CursorSigner
         return Base64Url.EncodeToString(bytes);
     }
 
-    /// <summary>The payload of an intact cursor of <paramref name="kind"/> of at most <paramref name="maxPayload"/> bytes; null for anything else.</summary>
     public byte[]? Open(CursorKind kind, string? text, int maxPayload)
     {
         if (string.IsNullOrEmpty(text) || text.Length > Base64Url.GetEncodedLength(1 + maxPayload + TagLength))

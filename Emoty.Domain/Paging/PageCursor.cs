@@ -3,10 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Emoty.Domain.Paging;
 
-/// <summary>
-/// A keyset cursor for simple lists ordered by (a 64-bit key, id): a timestamp's ticks or a
-/// position. Payload <c>key(8) id(16)</c>, sealed by <see cref="CursorSigner"/>.
-/// </summary>
+/// <summary>For simple lists ordered by (a 64-bit key, id): a timestamp's ticks or a position.</summary>
 public readonly record struct PageCursor(long Key, Guid Id)
 {
     private const int Length = 8 + 16;
@@ -20,10 +17,7 @@ public readonly record struct PageCursor(long Key, Guid Id)
         return signer.Seal(CursorKind.Page, bytes);
     }
 
-    /// <summary>
-    /// An intact cursor of this API; with <paramref name="keyIsTime"/> its key must also be a
-    /// timestamp PostgreSQL can hold (ticks of a <see cref="DateTime"/>).
-    /// </summary>
+    /// <param name="keyIsTime">The key must then also be a timestamp PostgreSQL can hold.</param>
     public static bool TryDecode(string? text, CursorSigner signer, [NotNullWhen(true)] out PageCursor? cursor, bool keyIsTime = false)
     {
         ArgumentNullException.ThrowIfNull(signer);

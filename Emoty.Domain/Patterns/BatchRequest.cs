@@ -3,13 +3,11 @@ using FluentValidation;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>POST /api/patterns/batch.</summary>
 public sealed record BatchRequest : RequestBody
 {
     public Field<List<Field<BatchOperationRequest>>> Operations { get; init; }
 }
 
-/// <summary>One operation of a batch: <c>create</c> (pattern), <c>update</c> (id, version?, changes) or <c>delete</c> (id, version?).</summary>
 public sealed record BatchOperationRequest : RequestBody
 {
     public Field<string> Op { get; init; }
@@ -19,10 +17,7 @@ public sealed record BatchOperationRequest : RequestBody
     public Field<PatternRequest> Changes { get; init; }
 }
 
-/// <summary>
-/// The batch's own rules. The patterns and changes inside are checked by <see cref="PatternInput"/>
-/// afterwards, exactly as on POST and PUT /api/patterns.
-/// </summary>
+/// <summary>The patterns and changes inside are checked by <see cref="PatternInput"/> afterwards, exactly as on POST and PUT /api/patterns.</summary>
 internal sealed class BatchValidator : RequestValidator<BatchRequest>
 {
     public BatchValidator()

@@ -3,10 +3,8 @@ using System.Text;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>What counts as "one emoji" in a pattern cell.</summary>
 public static class Emoji
 {
-    /// <summary>The storage limit for one cell's emoji, in UTF-8 bytes.</summary>
     public const int MaxUtf8Bytes = 32;
 
     private const int Zwj = 0x200D;
@@ -14,9 +12,8 @@ public static class Emoji
     private const int CombiningKeycap = 0x20E3;
 
     /// <summary>
-    /// Extended_Pictographic (Unicode emoji-data.txt), as inclusive ranges sorted by start. The
-    /// runtime's grapheme segmentation (UAX #29 rule GB11) uses the same property, and a test checks
-    /// this table against it, so "one cluster" and "is an emoji" never disagree.
+    /// Extended_Pictographic (emoji-data.txt) as sorted inclusive ranges. A test checks it against the runtime's grapheme
+    /// segmentation (UAX #29 rule GB11), so "one cluster" and "is an emoji" never disagree.
     /// </summary>
     internal static ReadOnlySpan<int> Pictographic =>
     [
@@ -36,13 +33,7 @@ public static class Emoji
         0x1F8AE, 0x1F8FF, 0x1F90C, 0x1F93A, 0x1F93C, 0x1F945, 0x1F947, 0x1FAFF, 0x1FC00, 0x1FFFD,
     ];
 
-    /// <summary>
-    /// True when <paramref name="value"/> is exactly one extended grapheme cluster of at most
-    /// <see cref="MaxUtf8Bytes"/> UTF-8 bytes that is an emoji: a pictograph (optionally with FE0F,
-    /// skin-tone modifiers, tag characters, and further pictographs joined by ZWJ), a flag (two
-    /// regional indicators) or a keycap (<c>[0-9#*]</c> FE0F? 20E3). Letters, digits on their own,
-    /// whitespace, controls and lone modifiers are not emoji.
-    /// </summary>
+    /// <summary>One grapheme cluster that is a pictograph sequence, a flag or a keycap; letters, lone digits and lone modifiers are not emoji.</summary>
     public static bool IsSingleEmoji(string? value)
     {
         // UTF-8 never needs fewer bytes than UTF-16 has code units, so this rejects long input cheaply.
@@ -123,9 +114,8 @@ public static class Emoji
     private static bool IsTag(int c) => c is >= 0xE0020 and <= 0xE007F;
 
     /// <summary>
-    /// pictograph (FE0F | skin tone | tag)* (ZWJ pictograph (FE0F | skin tone | tag)*)* — the
-    /// shape of every RGI emoji other than flags and keycaps, without pinning the exact RGI list
-    /// (new emoji arrive every year and the client's renderer decides how they look).
+    /// pictograph (FE0F | skin tone | tag)* (ZWJ pictograph (FE0F | skin tone | tag)*)*: the shape of every RGI emoji but flags
+    /// and keycaps, without pinning the RGI list (new emoji arrive every year, and the client's renderer decides how they look).
     /// </summary>
     private static bool IsPictographicSequence(ReadOnlySpan<int> runes)
     {

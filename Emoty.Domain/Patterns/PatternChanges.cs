@@ -1,10 +1,6 @@
 namespace Emoty.Domain.Patterns;
 
-/// <summary>
-/// A validated partial update (<see cref="PatternInput.ParseChanges"/>): only the fields that were in
-/// the body are set. Rules that need the current pattern (a new sequence against the current size, a
-/// smaller size against the current sequence) are checked by <see cref="ApplyTo"/>.
-/// </summary>
+/// <summary>Rules that need the current pattern (a new sequence against its size, a smaller size against its sequence) are checked by <see cref="ApplyTo"/>.</summary>
 public sealed record PatternChanges
 {
     public Optional<string> Name { get; init; }
@@ -28,10 +24,9 @@ public sealed record PatternChanges
     public Optional<string?> GenerationPrompt { get; init; }
     public Optional<Guid?> ParentPatternId { get; init; }
 
-    /// <summary>The <c>version</c> the client based its change on, when it sent one in the body.</summary>
     public int? Version { get; init; }
 
-    /// <summary>The snake_case names of the fields this update sets (not <c>version</c>), in a fixed order.</summary>
+    /// <summary>Snake_case names, without <c>version</c>, in a fixed order.</summary>
     public IReadOnlyList<string> ChangedFields
     {
         get
@@ -63,11 +58,7 @@ public sealed record PatternChanges
 
     public bool IsEmpty => ChangedFields.Count == 0;
 
-    /// <summary>
-    /// The current pattern with these changes applied, validated as a whole. A concentric sequence
-    /// without <c>size</c> resizes the grid to 2n−1; a positioned one keeps the current size.
-    /// </summary>
-    /// <exception cref="Errors.EmotyException">validation_failed, paths under <paramref name="pathPrefix"/>.</exception>
+    /// <summary>Validated as a whole. A concentric sequence without <c>size</c> resizes the grid to 2n−1; a positioned one keeps the current size.</summary>
     public PatternDraft ApplyTo(PatternDraft current, string pathPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(current);

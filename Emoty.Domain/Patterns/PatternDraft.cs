@@ -5,28 +5,25 @@ using System.Text.Json;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>
-/// Every client-settable field of a pattern, validated, plus what the server computes from them.
-/// Produced by <see cref="PatternInput.ParseCreate"/> and <see cref="PatternChanges.ApplyTo"/>.
-/// </summary>
+/// <summary>Validated: drafts come from <see cref="PatternInput.ParseCreate"/>, <see cref="PatternChanges.ApplyTo"/> or a stored pattern.</summary>
 public sealed record PatternDraft
 {
     public required string Name { get; init; }
     public string? Description { get; init; }
 
-    /// <summary>The grid, in the order the client sent it (error paths index into that order).</summary>
+    /// <summary>In the order the client sent them: error paths index into that order.</summary>
     public required IReadOnlyList<PatternCell> Cells { get; init; }
 
     public required int Size { get; init; }
 
-    /// <summary><c>sequence.metadata</c> as compact JSON object text, or null when the client sent none.</summary>
+    /// <summary>Compact JSON object text.</summary>
     public string? SequenceMetadata { get; init; }
 
     public required string PaletteId { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public int DifficultyRating { get; init; } = PatternRules.DefaultDifficulty;
 
-    /// <summary>The client's own estimate; null means the server computes one (<see cref="EstimatedMinutes"/>).</summary>
+    /// <summary>Null means the server computes one (<see cref="EstimatedMinutes"/>).</summary>
     public int? EstimatedTimeMinutes { get; init; }
 
     public bool IsPublic { get; init; }
@@ -34,19 +31,14 @@ public sealed record PatternDraft
     public string? GenerationPrompt { get; init; }
     public Guid? ParentPatternId { get; init; }
 
-    /// <summary>Computed from the grid (<see cref="PatternMetrics.ComplexityScore"/>); never client-set.</summary>
     public decimal ComplexityScore => PatternMetrics.ComplexityScore(Cells, Size);
 
-    /// <summary>The client's estimate when given, else <see cref="PatternMetrics.EstimatedMinutes"/>.</summary>
     public int EstimatedMinutes => EstimatedTimeMinutes ?? PatternMetrics.EstimatedMinutes(Cells, Size);
 
     // Relaxed escaping keeps non-ASCII text readable in storage; this JSON is never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>
-    /// The canonical stored form <c>{"emojis":[{"emoji","position":{"row","col"}}…],"metadata":{…}}</c>:
-    /// cells in row-major order (so equal grids give equal JSON), <c>metadata</c> only when present.
-    /// </summary>
+    /// <summary>The canonical stored form: cells in row-major order, so equal grids give equal JSON.</summary>
     public string ToSequenceJson()
     {
         var ordered = Cells.ToArray();
@@ -85,9 +77,8 @@ public sealed record PatternDraft
     }
 
     /// <summary>
-    /// The encoders of System.Text.Json escape every character outside the BMP, which would store
-    /// "🌅" as twelve bytes of <c>\uD83C\uDF05</c>. A valid emoji holds no quote, backslash or control
-    /// character, so it can be written as it is; anything else goes through the escaping writer.
+    /// System.Text.Json's encoders escape everything outside the BMP ("🌅" would be twelve bytes of <c>\uD83C\uDF05</c>).
+    /// A valid emoji holds no quote, backslash or control character, so it is written as it is.
     /// </summary>
     private static void WriteEmoji(Utf8JsonWriter writer, string emoji)
     {

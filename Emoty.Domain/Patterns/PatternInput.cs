@@ -6,25 +6,18 @@ using Emoty.Domain.Json;
 namespace Emoty.Domain.Patterns;
 
 /// <summary>
-/// Turns a pattern write body into validated values: the body is read as a <see cref="PatternRequest"/>
-/// and checked by its validator, and every problem is reported with its JSON path in one
-/// <c>validation_failed</c> (<see cref="Errors.EmotyException"/>), so a client fixes everything in one round trip.
+/// Every problem is reported with its JSON path (after <c>pathPrefix</c>, as <c>operations[2].pattern.name</c>) in one
+/// <c>validation_failed</c>, so a client fixes everything in one round trip.
 /// </summary>
-/// <remarks>
-/// Paths are <c>pathPrefix</c> + the field's path: <c>name</c>, <c>tags[0]</c>,
-/// <c>sequence.emojis[3].position.row</c>; with prefix <c>operations[2].pattern.</c> the first becomes
-/// <c>operations[2].pattern.name</c>. A body that is not an object is reported at the prefix without
-/// its trailing dot, or at <see cref="RootPath"/> (<c>$</c>) when there is no prefix.
-/// </remarks>
 public static class PatternInput
 {
-    /// <summary>The path of the body itself when no prefix is given.</summary>
+    /// <summary>Where a body that is not an object is reported when there is no prefix.</summary>
     public const string RootPath = "$";
 
     internal const string CreateDetail = "The pattern is not valid.";
     internal const string ChangesDetail = "The pattern changes are not valid.";
 
-    /// <summary>Fields of the resource that only the server sets; writing one is a 400, never silently ignored.</summary>
+    /// <summary>Writing one is a 400, never silently ignored.</summary>
     public static IReadOnlySet<string> ServerFields { get; } = FrozenSet.Create(StringComparer.Ordinal,
         "id", "user_id", "version", "created_at", "updated_at", "view_count", "like_count", "share_count",
         "download_count", "complexity_score", "is_favorited", "permission", "deleted_at");
@@ -33,11 +26,7 @@ public static class PatternInput
     private static readonly PatternRequestValidator ChangesValidator = new(isCreate: false, allowVersion: true);
     private static readonly PatternRequestValidator ServerVersionChangesValidator = new(isCreate: false, allowVersion: false);
 
-    /// <summary>
-    /// A create body. <c>name</c> and <c>sequence</c> are required; <c>size</c> and <c>palette_id</c>
-    /// too for the positioned form, while the concentric form implies size 2n−1 and palette
-    /// <c>default</c>. Unset optional fields take their defaults.
-    /// </summary>
+    /// <summary>The concentric form implies size 2n−1 and palette <c>default</c>; the positioned form needs both.</summary>
     public static PatternDraft ParseCreate(JsonElement body, string pathPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(pathPrefix);
@@ -47,7 +36,6 @@ public static class PatternInput
         return draft!;
     }
 
-    /// <summary>A create body inside a larger request (a batch, a sync operation); null when it is not valid.</summary>
     internal static PatternDraft? ReadCreate(PatternRequest? body, string pathPrefix, ValidationErrors errors)
     {
         if (Read(body, pathPrefix, CreateValidator, errors) is not { } changes)
@@ -74,12 +62,7 @@ public static class PatternInput
         };
     }
 
-    /// <summary>
-    /// A partial update body: only present fields are set; <c>description</c>, <c>generation_prompt</c>
-    /// and <c>estimated_time_minutes</c> may be null (clear / recompute). With
-    /// <paramref name="allowVersion"/>, an integer <c>version</c> ≥ 1 is accepted; otherwise it is
-    /// server-owned (the batch carries it beside <c>changes</c>). Merge with <see cref="PatternChanges.ApplyTo"/>.
-    /// </summary>
+    /// <param name="allowVersion">False where <c>version</c> is server-owned (a batch carries it beside <c>changes</c>).</param>
     public static PatternChanges ParseChanges(JsonElement body, string pathPrefix = "", bool allowVersion = true)
     {
         ArgumentNullException.ThrowIfNull(pathPrefix);
@@ -89,11 +72,9 @@ public static class PatternInput
         return changes!;
     }
 
-    /// <summary>A changes body inside a larger request; null when it is not valid.</summary>
     internal static PatternChanges? ReadChanges(PatternRequest? body, string pathPrefix, bool allowVersion, ValidationErrors errors) =>
         Read(body, pathPrefix, allowVersion ? ChangesValidator : ServerVersionChangesValidator, errors);
 
-    /// <summary>A pattern member of a larger request: its record, or null with the reason when it is not an object.</summary>
     internal static PatternRequest? Body(Field<PatternRequest> member, string pathPrefix, ValidationErrors errors)
     {
         if (member.Value is null)
@@ -109,10 +90,7 @@ public static class PatternInput
     private static PatternRequest? ReadBody(JsonElement body, string pathPrefix, ValidationErrors errors) =>
         RequestJson.Read(body, RequestJsonContext.Default.PatternRequest, pathPrefix, NotAnObject, errors);
 
-    /// <summary>
-    /// The optional body of a duplicate: <c>{"name"?}</c>, the copy's name (null: the default).
-    /// Anything else is changed on the copy afterwards, so any other field is a 400.
-    /// </summary>
+    /// <summary>Only <c>name</c>: anything else is changed on the copy afterwards, so any other field is a 400.</summary>
     public static string? ParseDuplicate(JsonElement? body)
     {
         if (body is not { } json)
@@ -131,14 +109,10 @@ public static class PatternInput
         return changes.Name.IsSet ? changes.Name.Value : null;
     }
 
-    /// <summary>
-    /// Every rule of a whole pattern, checked on a draft that did not come straight from
-    /// <see cref="ParseCreate"/> (a merge, a restored version). Empty when valid.
-    /// </summary>
+    /// <summary>For a draft that did not come straight from <see cref="ParseCreate"/> (a merge). Empty when valid.</summary>
     public static IReadOnlyDictionary<string, string[]> ValidateMerged(PatternDraft merged, string pathPrefix = "") =>
         Validate(merged, pathPrefix).ToDictionary();
 
-    /// <summary>A stored <c>sequence</c> value alone, reported at paths <c>sequence…</c> under the prefix.</summary>
     internal static PatternSequence ParseSequence(JsonElement sequence, string pathPrefix = "")
     {
         var request = new PatternRequest { Sequence = Field<SequenceRequest>.Of(sequence.Deserialize(RequestJsonContext.Default.SequenceRequest)) };
@@ -215,10 +189,7 @@ public static class PatternInput
 
     internal readonly record struct GridPosition(int Index, int Row, int Col);
 
-    /// <summary>
-    /// Reads and validates a body. Positions are checked against each other and against a size sent
-    /// with them here; against the current size, by <see cref="PatternChanges.ApplyTo"/>.
-    /// </summary>
+    /// <summary>Positions are checked against a size sent with them here; against the current size, by <see cref="PatternChanges.ApplyTo"/>.</summary>
     private static PatternChanges? Read(PatternRequest? request, string prefix, PatternRequestValidator validator, ValidationErrors errors)
     {
         if (request is null)
@@ -271,7 +242,7 @@ public static class PatternInput
             positioned.Metadata.Value is { } metadata ? PatternMetadata.Compact(metadata).Text : null);
     }
 
-    /// <summary>The positions of the cells whose row and col are both integers, whatever else is wrong with them.</summary>
+    /// <summary>Of the cells whose row and col are both integers, whatever else is wrong with them.</summary>
     private static List<GridPosition> Positions(Field<SequenceRequest> sequence)
     {
         var positions = new List<GridPosition>();
@@ -292,10 +263,6 @@ public static class PatternInput
     // Beyond int the value is outside every grid anyway; clamping keeps it out of range, not wrapped.
     private static int Coordinate(Field<long> value) => (int)Math.Clamp(value.Value, int.MinValue, int.MaxValue);
 
-    /// <summary>
-    /// Positions inside [0, size) when the size is known, no two cells on one position (reported on the
-    /// later cell), and no more cells than the grid holds.
-    /// </summary>
     internal static void CheckGrid(IReadOnlyList<GridPosition> positions, int? size, string emojisPath, ValidationErrors errors)
     {
         var cellCount = positions.Count;
@@ -321,7 +288,6 @@ public static class PatternInput
         }
     }
 
-    /// <summary>Records <paramref name="error"/> when there is one; true when there is none.</summary>
     private static bool Check(ValidationErrors errors, string path, string? error)
     {
         if (error is null)

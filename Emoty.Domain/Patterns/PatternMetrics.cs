@@ -3,23 +3,9 @@ using System.Buffers;
 namespace Emoty.Domain.Patterns;
 
 /// <summary>
-/// The server-computed figures of a pattern. Everything is exact decimal arithmetic on counts (no
-/// floating point, no logarithms), so the same cells and size give the same figures on every
-/// machine and in every order the cells arrive.
+/// Exact decimal arithmetic on counts (no floating point, no logarithms), so the same cells and size give the same figures on
+/// every machine and in every order the cells arrive. The formulas are documented in README.md.
 /// </summary>
-/// <remarks>
-/// Four features, each in [0, 1]:
-/// <list type="bullet">
-/// <item><b>D</b>, diversity = (k − 1) / k for k distinct emojis: 0 for one emoji, ½ for two, 0.9 for ten.</item>
-/// <item><b>A</b>, contrast = the share of adjacent (4-neighbour) pairs of filled cells whose emojis differ; 0 when no two cells touch.</item>
-/// <item><b>S</b>, size = (size − 1) / (size + 7): 0 for 1×1, ≈0.47 for 8×8, ≈0.89 for 64×64 (grows fast for small grids, then saturates).</item>
-/// <item><b>F</b>, fill = cells / size², capped at 1.</item>
-/// </list>
-/// <c>complexity = round(10 × (0.30·D + 0.25·A + 0.25·S + 0.20·F), 2)</c>, midpoint away from zero, in [0, 10].
-/// <c>minutes = ceil(1 + cells × (10 + 10·D + 10·A) / 60)</c> clamped to [1, 10080]: a minute to set up plus
-/// 10–30 seconds per cell, more when there are more emojis to pick from and more changes between neighbours.
-/// An empty grid scores 0 and takes 1 minute.
-/// </remarks>
 public static class PatternMetrics
 {
     public const decimal MaxComplexity = 10m;
@@ -29,7 +15,6 @@ public static class PatternMetrics
     // Grids up to this side are mapped onto a pooled dense array; larger (never valid) ones use a dictionary.
     private const int DenseSide = 64;
 
-    /// <summary>The complexity score in [0, 10], two decimals. See the type's remarks for the formula.</summary>
     public static decimal ComplexityScore(IReadOnlyList<PatternCell> cells, int size)
     {
         var f = Measure(cells, size);
@@ -42,7 +27,7 @@ public static class PatternMetrics
         return Math.Clamp(Math.Round(raw, 2, MidpointRounding.AwayFromZero), 0m, MaxComplexity);
     }
 
-    /// <summary>The estimated time to make the pattern by hand, in minutes within [1, 10080].</summary>
+    /// <summary>By hand: a minute to set up plus 10–30 seconds per cell, more with more emojis to pick from and more changes between neighbours.</summary>
     public static int EstimatedMinutes(IReadOnlyList<PatternCell> cells, int size)
     {
         var f = Measure(cells, size);

@@ -7,7 +7,6 @@ using FluentValidation;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>A pattern body as the client sent it: POST and PUT /api/patterns, and inside batches and sync operations.</summary>
 public sealed record PatternRequest : RequestBody
 {
     public Field<string> Name { get; init; }
@@ -25,7 +24,7 @@ public sealed record PatternRequest : RequestBody
     public Field<SequenceRequest> Sequence { get; init; }
 }
 
-/// <summary><c>sequence</c>: the editor's concentric array (centre first), or the positioned object.</summary>
+/// <summary>The editor's concentric array (centre first), or the positioned object.</summary>
 [JsonConverter(typeof(SequenceRequestConverter))]
 public sealed record SequenceRequest : IArrayOrObject
 {
@@ -75,9 +74,8 @@ internal sealed class SequenceRequestConverter : JsonConverter<SequenceRequest>
 }
 
 /// <summary>
-/// Every rule of a pattern body that the body alone decides. Rules against the stored pattern (a
-/// new sequence against the current size) are <see cref="PatternChanges.ApplyTo"/>'s; positions
-/// against each other and the grid are <see cref="PatternInput.CheckGrid"/>'s, shared with it.
+/// Only what the body alone decides: rules against the stored pattern are <see cref="PatternChanges.ApplyTo"/>'s,
+/// and positions against each other and the grid are <see cref="PatternInput.CheckGrid"/>'s, shared with it.
 /// </summary>
 internal sealed class PatternRequestValidator : RequestValidator<PatternRequest>
 {
@@ -157,7 +155,6 @@ internal sealed class PatternRequestValidator : RequestValidator<PatternRequest>
         }
     }
 
-    /// <summary>The concentric emojis when the sequence is that form and every one of them is valid.</summary>
     internal static List<Field<string>>? IsValidConcentric(Field<SequenceRequest> sequence) =>
         sequence.Value?.Concentric is { Count: <= ConcentricLayout.MaxRings } emojis && emojis.All(e => EmojiError(e) is null) ? emojis : null;
 
@@ -234,10 +231,7 @@ internal sealed class PatternRequestValidator : RequestValidator<PatternRequest>
     }
 }
 
-/// <summary>
-/// <c>sequence.metadata</c>: the one free-form JSON value of a pattern, kept as compact text. It is
-/// walked once, for what jsonb cannot store (NUL, numbers beyond its range).
-/// </summary>
+/// <summary>The one free-form JSON value of a pattern, walked once for what jsonb cannot store (NUL, numbers beyond its range).</summary>
 internal static class PatternMetadata
 {
     // Relaxed escaping keeps metadata text readable in storage; it is never embedded in HTML.

@@ -3,7 +3,7 @@ using Emoty.Domain.Json;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>The pattern as the API returns it (api.md "Pattern resource"), for one caller.</summary>
+/// <summary>As one caller sees it.</summary>
 public sealed record PatternResource
 {
     public required Guid Id { get; init; }
@@ -31,18 +31,18 @@ public sealed record PatternResource
     public required DateTime CreatedAt { get; init; }
     public required DateTime UpdatedAt { get; init; }
 
-    /// <summary>The caller's unexpired share ('view', 'edit', 'admin'), read with the row; policy input only.</summary>
+    /// <summary>The caller's live share, read with the row; policy input only.</summary>
     [JsonIgnore]
     public string? SharePermission { get; init; }
 
     [JsonIgnore]
     public DateTime? DeletedAt { get; init; }
 
-    /// <summary>Position in the collection being listed (its keyset cursor's value); null elsewhere.</summary>
+    /// <summary>In the collection being listed: its keyset cursor's value.</summary>
     [JsonIgnore]
     public int? Position { get; init; }
 
-    /// <summary>The relevance key in a relevance search (the keyset cursor's value); null otherwise.</summary>
+    /// <summary>In a relevance search: the keyset cursor's value.</summary>
     [JsonIgnore]
     public long? Rank { get; init; }
 }

@@ -3,11 +3,7 @@ using System.Text;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>
-/// The limits of a pattern (api.md, Pattern resource) and the checks shared by parsing a body and
-/// re-validating a merged update. User-facing lengths count text elements (what a person sees as one
-/// character), so an emoji in a name costs one, not two to eleven.
-/// </summary>
+/// <summary>Lengths count text elements (what a person sees as one character), so an emoji in a name costs one, not two to eleven.</summary>
 public static class PatternRules
 {
     public const int MaxNameLength = 100;
@@ -27,13 +23,10 @@ public static class PatternRules
     public const int MaxMetadataBytes = 4096;
     public const string DefaultPaletteId = "default";
 
-    /// <summary>
-    /// Text elements may carry any number of combining marks; this backstop (UTF-16 units per allowed
-    /// element) keeps "100 characters" from smuggling in megabytes.
-    /// </summary>
+    /// <summary>A text element may carry any number of combining marks; this backstop keeps "100 characters" from smuggling in megabytes.</summary>
     internal const int MaxUnitsPerElement = 16;
 
-    /// <summary>Trimmed and lower-cased (invariant), the form tags are stored and searched in.</summary>
+    /// <summary>The form tags are stored and searched in.</summary>
     public static string NormalizeTag(string tag)
     {
         ArgumentNullException.ThrowIfNull(tag);
@@ -48,7 +41,6 @@ public static class PatternRules
 
     internal static string? PaletteIdError(string value) => TextError(value, 1, MaxPaletteIdLength, multiline: false);
 
-    /// <summary>Checks an already normalised tag.</summary>
     internal static string? TagError(string normalized) =>
         TextError(normalized, 1, MaxTagLength, multiline: false)
         // A comma separates tags in the search parameters, so a tag holding one could never be found.
@@ -63,12 +55,7 @@ public static class PatternRules
     internal static string? RangeError(long value, long min, long max) =>
         value < min || value > max ? $"must be between {min} and {max}" : null;
 
-    /// <summary>
-    /// Null when <paramref name="value"/> is well-formed text of <paramref name="min"/>..<paramref name="max"/>
-    /// text elements without control characters (tab and line breaks allowed when multiline).
-    /// PostgreSQL text cannot hold NUL or unpaired surrogates, so letting them through would turn a
-    /// client's mistake into a 500.
-    /// </summary>
+    /// <summary>PostgreSQL text cannot hold NUL or unpaired surrogates, so letting them through would turn a client's mistake into a 500.</summary>
     internal static string? TextError(string value, int min, int max, bool multiline)
     {
         var rest = value.AsSpan();
@@ -95,10 +82,7 @@ public static class PatternRules
     internal static string LengthMessage(int min, int max) =>
         min == 0 ? $"must be at most {max} characters" : $"must be {min} to {max} characters";
 
-    /// <summary>
-    /// The default name of a duplicate, "&lt;name&gt; (copy)", with the name cut at a text element
-    /// where it would otherwise push the whole past <see cref="MaxNameLength"/>.
-    /// </summary>
+    /// <summary>Cut at a text element where the suffix would push the name past <see cref="MaxNameLength"/>.</summary>
     internal static string CopyName(string name)
     {
         const string suffix = " (copy)";
@@ -113,7 +97,7 @@ public static class PatternRules
         return name[..kept].TrimEnd() + suffix;
     }
 
-    /// <summary>Text elements in <paramref name="value"/>, counting no further than <paramref name="max"/> + 1.</summary>
+    /// <summary>Counts no further than <paramref name="max"/> + 1.</summary>
     internal static int TextLengthAtMost(string value, int max)
     {
         var rest = value.AsSpan();

@@ -8,7 +8,6 @@ using Emoty.Domain.Paging;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>The orders a pattern search can return; wire names in <see cref="PatternSearchQuery.SortName"/>.</summary>
 public enum PatternSort
 {
     Relevance,
@@ -21,10 +20,7 @@ public enum PatternSort
     ComplexityScore,
 }
 
-/// <summary>
-/// The parameters of <c>GET /api/patterns</c>, parsed strictly: a bad or unknown parameter is a 400
-/// naming it, never silently ignored. Absent filters are null (or empty lists).
-/// </summary>
+/// <summary>Parsed strictly: a bad or unknown parameter is a 400 naming it, never silently ignored.</summary>
 public sealed partial record PatternSearchQuery
 {
     public const int DefaultLimit = 20;
@@ -48,25 +44,22 @@ public sealed partial record PatternSearchQuery
         ["complexity_score"] = PatternSort.ComplexityScore,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Every parameter the search understands; anything else is a 400.</summary>
     public static IReadOnlySet<string> KnownParameters { get; } = FrozenSet.Create(StringComparer.Ordinal,
         "query", "tags", "any_tags", "user_id", "parent_pattern_id", "palette_id", "difficulty_min", "difficulty_max",
         "complexity_min", "complexity_max", "size_min", "size_max", "is_public", "is_ai_generated",
         "favorited_by_me", "created_after", "created_before", "sort", "direction", "limit", "cursor",
         "offset", "include");
 
-    /// <summary>Full-text words, trimmed; null when absent or blank.</summary>
     public string? Query { get; init; }
 
-    /// <summary>All must match; normalised like stored tags.</summary>
+    /// <summary>All must match.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
-    /// <summary>At least one must match; normalised like stored tags.</summary>
+    /// <summary>At least one must match.</summary>
     public IReadOnlyList<string> AnyTags { get; init; } = [];
 
     public Guid? UserId { get; init; }
 
-    /// <summary>Copies of this pattern only (its remixes).</summary>
     public Guid? ParentPatternId { get; init; }
 
     public string? PaletteId { get; init; }
@@ -82,13 +75,12 @@ public sealed partial record PatternSearchQuery
     public DateTimeOffset? CreatedAfter { get; init; }
     public DateTimeOffset? CreatedBefore { get; init; }
 
-    /// <summary><see cref="PatternSort.Relevance"/> when a query is given, else <see cref="PatternSort.CreatedAt"/>.</summary>
     public PatternSort Sort { get; init; } = PatternSort.CreatedAt;
 
     public bool Descending { get; init; } = true;
     public int Limit { get; init; } = DefaultLimit;
 
-    /// <summary>The decoded cursor, already checked to belong to this search.</summary>
+    /// <summary>Already checked to belong to this search.</summary>
     public SearchCursor? Cursor { get; init; }
 
     public int? Offset { get; init; }
@@ -108,11 +100,7 @@ public sealed partial record PatternSearchQuery
         _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Unknown sort."),
     };
 
-    /// <summary>
-    /// A stable 64-bit digest of everything that decides which rows match (not sort, paging or
-    /// include), so a cursor can tell whether it is replayed against the same filters. Tag lists are
-    /// order-insensitive.
-    /// </summary>
+    /// <summary>Of everything that decides which rows match (not sort, paging or include), so a cursor can tell it is replayed against other filters.</summary>
     public ulong FilterFingerprint
     {
         get
@@ -138,11 +126,7 @@ public sealed partial record PatternSearchQuery
         }
     }
 
-    /// <summary>
-    /// Parses the query string (name → value; a name given twice, or a name nobody knows, is an error).
-    /// All problems are reported together, each at its parameter's name.
-    /// </summary>
-    /// <exception cref="Errors.EmotyException">validation_failed.</exception>
+    /// <summary>All problems are reported together, each at its parameter's name.</summary>
     public static PatternSearchQuery Parse(IEnumerable<KeyValuePair<string, string?>> parameters, CursorSigner cursors)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -260,7 +244,6 @@ public sealed partial record PatternSearchQuery
     private static readonly string[] TimestampFormats =
         ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
 
-    /// <summary>Reads one parameter at a time, recording an error at its name when it is malformed.</summary>
     private sealed class Reader(Dictionary<string, string> values, ValidationErrors errors)
     {
         public string? Text(string name, int max)

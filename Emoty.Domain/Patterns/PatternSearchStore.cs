@@ -28,28 +28,15 @@ public sealed record DifficultyFacet(short Rating, long Count);
 public sealed record PaletteFacet(string PaletteId, long Count);
 
 /// <summary>
-/// Pattern search as SQL. Visibility is split into disjoint branches (public; the caller's own
-/// private ones; private ones shared with the caller), each ordered by the sort key and id and
-/// cut at the page size, so every branch walks its own index instead of one OR that no index
-/// serves. Paging is keyset: (sort value, id) strictly after the cursor's, so rows inserted or
-/// updated between pages never shift what comes next.
+/// Visibility is split into disjoint branches (public; the caller's own private ones; those shared with the caller), each ordered
+/// by the sort key and id and cut at the page size, so each walks its own index instead of one OR that no index serves. The cursor
+/// is a keyset: rows written between pages never shift what comes next.
 /// <para>
-/// Public patterns are most of the table, and which plan is fast for them depends on how many
-/// match: a common word is best found by walking the sort index until the page is full, a rare
-/// one by collecting its few matches from GIN and sorting them. The planner guesses from
-/// statistics, and a wrong guess (two correlated words, a word restricted to the name, a filter
-/// that rarely goes with the word) walks hundreds of thousands of rows. So the walk comes first
-/// and is bounded: the <see cref="Window"/> first public patterns in the page's order, hot in
-/// cache because every search starts there. If they hold a full page of matches, that is the
-/// page, exactly. Otherwise matches are rarer than a page in <see cref="Window"/>, and the
-/// planner's own plan runs, planned for the values; at that density it collects the matches from
-/// the indexes. The window is one fixed plan whatever the values, so it keeps the prepared
-/// statement's generic plan and costs no planning.
-/// </para>
-/// <para>
-/// Relevance (api.md: name above tags above description) is the match class then the like count,
-/// so within a class it is an index order too: the window walks the likes index and keeps the
-/// cursor's class, and the planned query takes name matches from an index of the name alone.
+/// Which plan is fast for public patterns depends on how many match (walk the sort index for a common word, sort the few GIN matches
+/// of a rare one), and a wrong guess of the planner (correlated words, a word restricted to the name) walks hundreds of thousands of
+/// rows. So a bounded walk of the first <see cref="Window"/> public patterns in page order comes first: hot in cache, one generic plan,
+/// and exact when it holds a full page. Only when it does not does the planner's plan for the values run.
+/// Relevance (name above tags above description, then likes) is an index order within a class, so the same holds class by class.
 /// </para>
 /// </summary>
 public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner cursors)
@@ -57,11 +44,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     /// <summary>Counting and facets stop here; beyond it the total is the planner's estimate.</summary>
     public const int CountCap = 10_000;
 
-    /// <summary>
-    /// Relevance as one sortable number: the match class (3: the query matches the name alone;
-    /// 2: the name and tags; 1: only with the description or prompt) in the high bits, the like
-    /// count below.
-    /// </summary>
+    /// <summary>Relevance as one sortable number: the match class (3: the name alone matches; 2: name and tags; 1: otherwise) above the like count.</summary>
     internal const int RelevanceClassShift = 50;
 
     private const long MaxRelevanceLikes = (1L << RelevanceClassShift) - 1;
@@ -78,11 +61,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     private const string LiveOnly = "p.deleted_at IS NULL";
 
     /// <summary>
-    /// The planner settings of search, for its own transaction only (SET LOCAL: every other
-    /// statement keeps the defaults, and PgBouncer's transaction pooling allows it). Sequential
-    /// scans are priced out: every filter and sort has an index, and a plan that reads the whole
-    /// table may look cheaper on a small table but is the one that grows with it. No parallel
-    /// workers and no JIT: both cost milliseconds to start, more than these statements take.
+    /// SET LOCAL: search's transaction only (PgBouncer's transaction pooling allows it). Every filter and sort has an index, and a whole-table
+    /// scan that looks cheaper on a small table is the plan that grows with it. Parallel workers and JIT take longer to start than these statements.
     /// </summary>
     internal const string PlannerSettings = "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off;\n";
 
@@ -134,7 +114,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         return new SearchPage(rows, next, total, exact, facets);
     }
 
-    /// <summary>Every statement a search runs (window, planned, page, count, facets), for EXPLAIN in tests.</summary>
+    /// <summary>For EXPLAIN in tests.</summary>
     internal static IEnumerable<(string Name, string Sql, DynamicParameters Parameters)> StatementsFor(PatternSearchQuery query, Guid? caller)
     {
         var plan = new SearchSql(query, caller);
@@ -234,7 +214,6 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         _ => throw new ArgumentOutOfRangeException(nameof(sort)),
     };
 
-    /// <summary>The WHERE clauses and parameters of one search, and the statements built from them.</summary>
     private sealed class SearchSql
     {
         private readonly PatternSearchQuery _query;
@@ -248,7 +227,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
         public DynamicParameters Parameters { get; } = new();
 
-        /// <summary>Rows each branch gives: the page, one more to tell whether a next page exists, and the offset.</summary>
+        /// <summary>The page, one more to tell whether a next page exists, and the offset.</summary>
         public int BranchLimit { get; }
 
         public bool HasPublic => _query.IsPublic != false;
@@ -295,13 +274,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             return $"{value} {direction}, {id} {direction}";
         }
 
-        /// <summary>
-        /// The bounded walk of public patterns (see the class): the first matches among the first
-        /// <see cref="Window"/> rows in the page's order. Null where it cannot help: browsing with
-        /// nothing to match (the sort index is the plan), a page deeper than the window, or a
-        /// filter that an index narrows to a few rows whatever the word (one creator's patterns,
-        /// one pattern's remixes, the caller's favourites).
-        /// </summary>
+        /// <summary>Null where a window cannot help: nothing to match (the sort index is the plan), a page deeper than the window, or <see cref="Narrowed"/>.</summary>
         public string? WindowSql()
         {
             if (BranchLimit > Window || Narrowed || (_filters == LiveOnly && _query.Sort != PatternSort.Relevance))
@@ -338,22 +311,15 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 """;
         }
 
-        /// <summary>A filter that an index narrows to a few rows whatever the word: one creator's patterns, one pattern's remixes, the caller's favourites.</summary>
+        /// <summary>An index narrows these to a few rows whatever the word.</summary>
         private bool Narrowed => _query.UserId is not null || _query.ParentPatternId is not null || _query.FavoritedByMe == true;
 
-        /// <summary>
-        /// Public matches by the planner's own plan for these values: the exact answer whatever the
-        /// density. Relevance goes class by class, except among a few narrowed rows, which are
-        /// ranked in one pass (class by class would read them once per class).
-        /// </summary>
+        /// <summary>Exact whatever the density. Relevance goes class by class, except among a few narrowed rows (ranked in one pass, not once per class).</summary>
         public string PlannedSql() => _query.Sort == PatternSort.Relevance && !Narrowed
             ? PublicByClass()
             : $"SELECT p.id, {_sortExpression} AS sort_value FROM patterns p WHERE p.is_public AND {_filters}{_keyset} ORDER BY {OrderBy(_sortExpression, "p.id")} LIMIT @branchLimit";
 
-        /// <summary>
-        /// The page: the public rows found (<paramref name="publicRows"/>, null when the search
-        /// excludes them) merged with the caller's own and shared branches, cut, and read whole.
-        /// </summary>
+        /// <param name="publicRows">Null when the search excludes public patterns.</param>
         public string PageSql(List<(Guid Id, object Value)>? publicRows)
         {
             var branches = new List<string>(3);
@@ -385,7 +351,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 """;
         }
 
-        /// <summary>The visibility branches as a plain set of matches, in no order, each cut at <paramref name="limit"/> (null: uncut).</summary>
+        /// <summary>In no order, each branch cut at <paramref name="limit"/> (null: uncut).</summary>
         public string MatchBranches(string columns, int? limit)
         {
             var tail = limit is null ? "" : $" LIMIT {limit}";
@@ -430,12 +396,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             _ => rows.Select(r => (string)r.Value).ToArray(),
         };
 
-        /// <summary>The match class a relevance page starts in: the cursor's, else the best (or, ascending, the worst).</summary>
         private int CursorClass => _query.Cursor is { } cursor
             ? (int)((long)cursor.LastValue >> RelevanceClassShift)
             : _query.Descending ? 3 : 1;
 
-        /// <summary>Within the cursor's class, relevance continues after its like count and id.</summary>
         private string LikesKeyset()
         {
             if (_query.Cursor is not { } cursor)
@@ -448,12 +412,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         }
 
         /// <summary>
-        /// Relevance in public patterns by plan: one part per match class, from the cursor's class
-        /// on, in order. Without an outer ORDER BY a UNION ALL runs its parts in turn and the LIMIT
-        /// stops it once the page is full, so a later class runs only when the earlier ones ran
-        /// out. Name matches come from the index on the name alone, so their cost follows how often
-        /// the word is in names; for the other classes the planner chooses between walking the
-        /// likes index (a word common in tags, such as "art" of pixel-art) and sorting the matches.
+        /// One part per match class from the cursor's on. A UNION ALL without an outer ORDER BY runs its parts in turn and the LIMIT
+        /// stops it once the page is full, so a later class runs only when the earlier ones ran out.
         /// </summary>
         private string PublicByClass()
         {
@@ -514,7 +474,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             return $"SELECT * FROM ({string.Join("\nUNION ALL\n", parts)}) by_class LIMIT @branchLimit";
         }
 
-        /// <summary>A match class tested on a row in hand (a window): the weights of the stored vector, no parsing of the name.</summary>
+        /// <summary>For a row in hand (a window): the weights of the stored vector, no parsing of the name.</summary>
         private static string WindowClass(int matchClass, string name = "terms.name", string nameOrTags = "terms.name_or_tags") => matchClass switch
         {
             3 => $"p.search_vector @@ {name}",
@@ -545,11 +505,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             text.Where((c, i) => c == '-' && (i == 0 || !char.IsLetterOrDigit(text[i - 1]))).Any();
 
         /// <summary>
-        /// The WHERE clause, with the text match against <paramref name="tsQuery"/> (null: left out). The caller's own and shared branches start from the caller's rows (an
-        /// owner index, the shares), a few thousand at most; there the scalar filters are written so
-        /// that the filters GIN index cannot serve them (<paramref name="scalarsIndexable"/> false),
-        /// because the planner underrates a GIN range scan and would AND a bitmap of tens of
-        /// thousands of rows onto the caller's few (measured: 70 ms instead of 2 at a million rows).
+        /// The caller's own and shared branches start from a few thousand rows at most, so there the scalars are written so that the GIN index
+        /// cannot serve them: the planner underrates a GIN range scan and would AND a bitmap of tens of thousands of rows onto the caller's few
+        /// (measured: 70 ms instead of 2 at a million rows). A null <paramref name="tsQuery"/> leaves the text match out.
         /// </summary>
         private string BuildFilters(bool scalarsIndexable, string? tsQuery)
         {

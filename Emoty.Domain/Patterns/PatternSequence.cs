@@ -3,17 +3,10 @@ using Emoty.Domain.Errors;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>
-/// A parsed <c>sequence</c>: the positioned cells, the client's <c>metadata</c> object as compact
-/// JSON (kept as-is, null when absent), and for the editor's concentric form the grid side it implies.
-/// </summary>
+/// <summary><see cref="ConcentricSize"/> is the grid side the editor's concentric form implies.</summary>
 public sealed record PatternSequence(IReadOnlyList<PatternCell> Cells, string? Metadata, int? ConcentricSize = null)
 {
-    /// <summary>
-    /// Reads a stored sequence (<see cref="PatternDraft.ToSequenceJson"/>'s form, or the concentric
-    /// array) back into cells, for merging an update into the current pattern.
-    /// </summary>
-    /// <exception cref="FormatException">the JSON is not a valid sequence.</exception>
+    /// <summary>For merging an update into the current pattern; a stored sequence that is not valid is a <see cref="FormatException"/>.</summary>
     public static PatternSequence FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);

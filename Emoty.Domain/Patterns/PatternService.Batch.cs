@@ -18,10 +18,7 @@ public sealed partial class PatternService
     private sealed record UpdateOperation(int Index, Guid Id, int? Version, PatternChanges Changes) : BatchOperation(Index);
     private sealed record DeleteOperation(int Index, Guid Id, int? Version) : BatchOperation(Index);
 
-    /// <summary>
-    /// Up to 500 creates, updates and deletes in ONE transaction: every operation is validated before
-    /// anything is written, and the first one that fails rolls all of them back and is named in the problem.
-    /// </summary>
+    /// <summary>One transaction: all are validated before anything is written, and the first that fails rolls all back and is named.</summary>
     public async Task<BatchResult> BatchAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();

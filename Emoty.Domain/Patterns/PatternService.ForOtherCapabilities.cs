@@ -4,27 +4,19 @@ using Emoty.Domain.Persistence;
 namespace Emoty.Domain.Patterns;
 
 /// <summary>
-/// What other capabilities' transactions need from patterns beyond create, update and delete
-/// (which sync calls as they are, inside its own transaction): the pattern locked with the same
-/// access rules (<see cref="LockAsync"/>, also for sharing), the content at an earlier version for
-/// a three-way merge, a delete that may find the pattern already deleted, and the cache entries to
-/// forget after their own writes. Nothing outside Patterns/ reaches the pattern store or cache.
+/// What other capabilities need from patterns beyond create, update and delete, with the same access
+/// rules. Nothing outside Patterns/ reaches the pattern store or cache.
 /// </summary>
 public sealed partial class PatternService
 {
-    /// <summary>The version of a pattern just created.</summary>
     internal const int FirstVersion = PatternStore.FirstVersion;
 
-    /// <summary>A pattern as <paramref name="user"/> sees it, deleted or not: what a temp_id created before stands for.</summary>
+    /// <summary>What a temp_id created before stands for, even if deleted since.</summary>
     internal Task<PatternResource?> FindIncludingDeletedAsync(
         UnitOfWork work, Guid user, Guid id, CancellationToken cancellationToken) =>
         store.FindAsync(work, id, user, cancellationToken, includeDeleted: true);
 
-    /// <summary>
-    /// Reads and locks a pattern for a delete, deleted or not. A deleted one is returned only to
-    /// those who could have deleted it (so deleting twice succeeds); to anyone else it is 404, as
-    /// every deleted pattern is over HTTP.
-    /// </summary>
+    /// <summary>A deleted pattern is returned only to those who could have deleted it (so deleting twice succeeds); to anyone else it is 404, as over HTTP.</summary>
     internal async Task<PatternResource> LockForSyncDeleteAsync(
         UnitOfWork work, Guid user, Guid id, CancellationToken cancellationToken)
     {
@@ -40,10 +32,8 @@ public sealed partial class PatternService
     }
 
     /// <summary>
-    /// The content of <paramref name="current"/> as it was at <paramref name="version"/>, as a draft
-    /// comparable field by field with <see cref="ToDraft(PatternResource)"/> of the current one;
-    /// null when that version was never stored. Versions do not record the parent link, so the
-    /// current one stands in for it (a parent change is never seen as the server's).
+    /// Null when that version was never stored. Versions do not record the parent link, so the current one stands in for it
+    /// (a parent change is never seen as the server's).
     /// </summary>
     internal async Task<PatternDraft?> DraftAtVersionAsync(
         UnitOfWork work, PatternResource current, int version, CancellationToken cancellationToken)

@@ -10,19 +10,18 @@ using Emoty.Domain.Persistence;
 namespace Emoty.Domain.Patterns;
 
 /// <summary>
-/// Pattern operations for one caller: access is decided by <see cref="AccessPolicy"/> on facts read
-/// with the row, writes lock the row they change, and every content change keeps the replaced
-/// version in pattern_versions. The batch runs the same steps inside one transaction.
+/// Access is decided by <see cref="AccessPolicy"/> on facts read with the row, writes lock the row they change,
+/// and every content change keeps the replaced version in pattern_versions.
 /// </summary>
 public sealed partial class PatternService(
     Transactions transactions, PatternStore store, PatternSearchStore search, PatternReadCache cache, ViewRecorder views, CursorSigner cursors, EmotySettings settings)
 {
     private const string What = "pattern";
 
-    /// <summary>Patterns per statement of an export: a 64×64 grid is ~200 KB of JSON, so a page stays within tens of MB.</summary>
+    /// <summary>A 64×64 grid is ~200 KB of JSON, so a page stays within tens of MB.</summary>
     private const int ExportPageSize = 200;
 
-    /// <summary>GET /api/patterns/{id}: a read by a person, so it counts as a view (at most one per viewer per 10 minutes).</summary>
+    /// <summary>A read by a person, so it counts as a view (at most one per viewer per 10 minutes).</summary>
     public async Task<PatternResource> ViewAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var pattern = await GetAsync(caller, id, cancellationToken);
@@ -30,10 +29,7 @@ public sealed partial class PatternService(
         return pattern;
     }
 
-    /// <summary>
-    /// One pattern through the cache: the entry is the same for every caller, and the caller's access
-    /// (owner, an unexpired share, public) and favourite are decided per request from it.
-    /// </summary>
+    /// <summary>The cache entry is the same for every caller; access and favourite are decided per request.</summary>
     public async Task<PatternResource> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var cached = await cache.GetAsync(id, cancellationToken) ?? throw AccessPolicy.NotFound(What);
@@ -49,7 +45,6 @@ public sealed partial class PatternService(
             : pattern;
     }
 
-    /// <summary>GET /api/patterns: anonymous callers see public patterns; signed-in ones also their own and those shared with them.</summary>
     public async Task<SearchPage> SearchAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
         var query = PatternSearchQuery.Parse(parameters, cursors);
@@ -62,17 +57,12 @@ public sealed partial class PatternService(
         return page with { Data = page.Data.Select(p => WithPermission(p, caller.UserId)).ToArray() };
     }
 
-    /// <summary>GET /api/me/favorites: the caller's favourites that they can still see, searchable and paged like search.</summary>
     public Task<SearchPage> FavoritesAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
         caller.RequireUserId();
         return SearchAsync(caller, Implying(parameters, "favorited_by_me", "true"), cancellationToken);
     }
 
-    /// <summary>
-    /// GET /api/patterns/{id}/remixes: the live copies of a pattern the caller can see (the copier's
-    /// own, public ones, those shared with the caller), searchable and paged like search.
-    /// </summary>
     public async Task<SearchPage> RemixesAsync(Caller caller, Guid id, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
         var implied = Implying(parameters, "parent_pattern_id", id.ToString("D"));
@@ -80,7 +70,7 @@ public sealed partial class PatternService(
         return await SearchAsync(caller, implied, cancellationToken);
     }
 
-    /// <summary>The search parameters of a route that fixes one of them itself; the client giving it too is a 400.</summary>
+    /// <summary>The route fixes this parameter; the client giving it too is a 400.</summary>
     private static List<KeyValuePair<string, string?>> Implying(IEnumerable<KeyValuePair<string, string?>> parameters, string name, string value)
     {
         var list = parameters.ToList();
@@ -121,7 +111,7 @@ public sealed partial class PatternService(
         await cache.InvalidateAsync([id]);
     }
 
-    /// <summary>Undoes a soft delete. Only the owner may; to anyone else a deleted pattern does not exist.</summary>
+    /// <summary>Only the owner may; to anyone else a deleted pattern does not exist.</summary>
     public async Task<PatternResource> RestoreAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
@@ -147,10 +137,7 @@ public sealed partial class PatternService(
         return restored;
     }
 
-    /// <summary>
-    /// POST /favorite toggles; PUT sets and DELETE clears, so a client that retries after a lost
-    /// answer ends where it meant to (a toggle retried reverses itself).
-    /// </summary>
+    /// <summary>POST toggles; PUT sets and DELETE clears, so a client retrying after a lost answer ends where it meant to (a retried toggle reverses itself).</summary>
     public async Task<FavoriteToggle> ChangeFavoriteAsync(Caller caller, Guid id, FavoriteChange change, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
@@ -161,11 +148,7 @@ public sealed partial class PatternService(
         return new FavoriteToggle(id, result.IsFavorited, result.LikeCount);
     }
 
-    /// <summary>
-    /// POST /api/patterns/{id}/duplicate: the content of a pattern the caller can view, as a new
-    /// private pattern of the caller's (version 1, no counters, shares or favourites) whose
-    /// parent is the source. Counts a copy on the source, which its owner's analytics show.
-    /// </summary>
+    /// <summary>A new private pattern of the caller's whose parent is the source; counts a copy on the source for its owner's analytics.</summary>
     public async Task<PatternResource> DuplicateAsync(Caller caller, Guid id, JsonElement? body, CancellationToken cancellationToken)
     {
         var owner = caller.RequireUserId();
@@ -191,8 +174,8 @@ public sealed partial class PatternService(
     }
 
     /// <summary>
-    /// GET /api/me/patterns/export: every live pattern of the caller, oldest first, read a page at a
-    /// time so that a large account never sits in memory. Signed-in is checked now, not at the first row.
+    /// Read a page at a time, so no list of a large account's patterns is held (the HTTP worker still buffers the written body).
+    /// Signed-in is checked now, not at the first row.
     /// </summary>
     public IAsyncEnumerable<PatternResource> ExportAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -221,7 +204,7 @@ public sealed partial class PatternService(
         }
     }
 
-    /// <summary>Earlier versions, newest first; history is for those who may edit.</summary>
+    /// <summary>History is for those who may edit.</summary>
     public async Task<IReadOnlyList<PatternVersion>> ListVersionsAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         caller.RequireUserId();
@@ -230,7 +213,6 @@ public sealed partial class PatternService(
         return await store.ListVersionsAsync(id, cancellationToken);
     }
 
-    /// <summary>Makes version <paramref name="version"/>'s content current again, as a new version.</summary>
     public async Task<PatternResource> RestoreVersionAsync(Caller caller, Guid id, int version, int? ifMatch, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
@@ -258,7 +240,7 @@ public sealed partial class PatternService(
         return WithPermission(await store.InsertAsync(work, owner, draft, cancellationToken), owner);
     }
 
-    /// <summary>New patterns without a parent, as <see cref="CreateAsync(UnitOfWork, Guid, PatternDraft, string, CancellationToken)"/> makes them, in one statement; each is version 1.</summary>
+    /// <summary>In one statement, so without a parent: a parent is checked per pattern.</summary>
     internal Task CreateManyAsync(
         UnitOfWork work, Guid owner, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken) =>
         patterns.Any(p => p.Draft.ParentPatternId is not null)
@@ -266,12 +248,8 @@ public sealed partial class PatternService(
             : store.InsertManyAsync(work, owner, patterns, cancellationToken);
 
     /// <summary>
-    /// Updates of several patterns, each as <see cref="UpdateLockedAsync"/> makes it, in three
-    /// statements: the patterns read and locked, their snapshots, their new content. Null, with
-    /// nothing written, when one of them needs what only the one-by-one path does: a pattern not
-    /// there for an edit by this caller, a base version that is not the current one, no change, a
-    /// parent to check, a visibility the caller may not change. That path answers each with its
-    /// own result or problem. Returns the new versions by pattern.
+    /// Three statements for all, each update as <see cref="UpdateLockedAsync"/> makes it. Null, with nothing written, when one needs what only
+    /// the one-by-one path does (no edit access, a stale base version, no change, a parent to check, a forbidden visibility change).
     /// </summary>
     internal async Task<Dictionary<Guid, int>?> UpdateManyAsync(
         UnitOfWork work, Guid user,
@@ -307,7 +285,7 @@ public sealed partial class PatternService(
         await UpdateLockedAsync(work, user, await LockAsync(work, user, id, Permission.Edit, cancellationToken),
             changes, precondition, pathPrefix, cancellationToken);
 
-    /// <summary>The update of a pattern this transaction has read and locked with edit access (<see cref="LockAsync"/>), so it is not read twice.</summary>
+    /// <summary>For a pattern this transaction has locked with edit access (<see cref="LockAsync"/>), so it is not read twice.</summary>
     internal async Task<PatternResource> UpdateLockedAsync(
         UnitOfWork work, Guid user, PatternResource pattern, PatternChanges changes,
         VersionPrecondition precondition, string pathPrefix, CancellationToken cancellationToken)
@@ -344,10 +322,6 @@ public sealed partial class PatternService(
 
     // ---- helpers
 
-    /// <summary>
-    /// Reads a live pattern in <paramref name="work"/> and, with <paramref name="forUpdate"/>, locks it
-    /// until the transaction ends; 404 / 403 unless the caller has <paramref name="needed"/>.
-    /// </summary>
     internal async Task<PatternResource> LockAsync(
         UnitOfWork work, Guid user, Guid id, Permission needed, CancellationToken cancellationToken, bool forUpdate = true)
     {
@@ -405,7 +379,7 @@ public sealed partial class PatternService(
         return AccessPolicy.CanRead(permission) ? pattern with { Permission = permission.ToApi() } : null;
     }
 
-    /// <summary>The pattern with the content of one of its earlier versions (who owns it and where it came from stay).</summary>
+    /// <summary>Who owns it and where it came from stay.</summary>
     internal static PatternResource WithContentOf(PatternResource current, PatternVersion earlier) => current with
     {
         Name = earlier.Name,
@@ -421,7 +395,7 @@ public sealed partial class PatternService(
         GenerationPrompt = earlier.GenerationPrompt,
     };
 
-    /// <summary>The stored pattern as a draft, so changes can be merged into it and validated as a whole.</summary>
+    /// <summary>So that changes can be merged into it and validated as a whole.</summary>
     internal static PatternDraft ToDraft(PatternResource pattern)
     {
         var sequence = PatternSequence.FromJson(pattern.Sequence.Text);

@@ -4,13 +4,10 @@ using Npgsql;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>
-/// SQL for patterns, favourites and versions. Every read that returns a pattern also returns the
-/// caller's facts (share, favourite) so that <see cref="Access.AccessPolicy"/> decides without a second query.
-/// </summary>
+/// <summary>Every read of a pattern also returns the caller's share and favourite, so <see cref="Access.AccessPolicy"/> decides without a second query.</summary>
 public sealed class PatternStore(NpgsqlDataSource database)
 {
-    /// <summary>The resource's columns for a pattern row aliased <c>p</c>; the caller is <c>@caller</c> (null = anonymous).</summary>
+    /// <summary>For a row aliased <c>p</c>; the caller is <c>@caller</c> (null = anonymous).</summary>
     internal const string ResourceColumns = $"""
         p.id, p.user_id, p.name, p.description, p.sequence::text AS sequence, p.palette_id, p.size, p.tags,
         p.difficulty_rating, p.complexity_score, p.estimated_time_minutes, p.is_public, p.is_ai_generated,
@@ -21,7 +18,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
         '' AS permission
         """;
 
-    /// <summary>The version of a pattern just created (the column's default).</summary>
+    /// <summary>The column's default.</summary>
     internal const int FirstVersion = 1;
 
     public async Task<PatternResource?> FindAsync(Guid id, Guid? caller, CancellationToken cancellationToken, bool includeDeleted = false)
@@ -31,7 +28,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
             new CommandDefinition(FindSql(includeDeleted, forUpdate: false), new { id, caller }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>A live pattern as nobody in particular sees it, with up to <paramref name="maxShares"/> of its unexpired shares, in one round trip.</summary>
+    /// <summary>As nobody in particular sees it, with up to <paramref name="maxShares"/> of its live shares, in one round trip.</summary>
     public async Task<CachedPattern?> FindForCacheAsync(Guid id, int maxShares, CancellationToken cancellationToken)
     {
         var sql = $"""
@@ -61,7 +58,6 @@ public sealed class PatternStore(NpgsqlDataSource database)
             new { user, pattern }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Reads one pattern; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
     internal Task<PatternResource?> FindAsync(
         UnitOfWork work, Guid id, Guid? caller, CancellationToken cancellationToken, bool includeDeleted = false, bool forUpdate = false) =>
         work.QuerySingleOrDefaultAsync<PatternResource>(FindSql(includeDeleted, forUpdate), new { id, caller }, cancellationToken);
@@ -73,7 +69,6 @@ public sealed class PatternStore(NpgsqlDataSource database)
         {(forUpdate ? "FOR NO KEY UPDATE OF p" : "")}
         """;
 
-    /// <summary>Soft-deletes a live pattern; false when it was not live.</summary>
     internal async Task<bool> SoftDeleteAsync(UnitOfWork work, Guid id, Guid by, CancellationToken cancellationToken) =>
         await work.ExecuteAsync(
             "UPDATE patterns SET deleted_at = now(), deleted_by = @by WHERE id = @id AND deleted_at IS NULL",
@@ -84,12 +79,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
             "UPDATE patterns SET deleted_at = NULL, deleted_by = NULL WHERE id = @id",
             new { id }, cancellationToken);
 
-    /// <summary>
-    /// Flips, sets or clears the caller's favourite and keeps like_count equal to the number of
-    /// favourites. The pattern row is locked first, so concurrent changes of one pattern queue up and
-    /// each sees the previous one's result (READ COMMITTED takes a fresh snapshot per statement).
-    /// Setting what is already set (or clearing what is clear) changes nothing, so a retry is harmless.
-    /// </summary>
+    /// <summary>Keeps like_count equal to the number of favourites. Setting what is set (or clearing what is clear) changes nothing, so a retry is harmless.</summary>
     internal async Task<(bool IsFavorited, long LikeCount)?> ChangeFavoriteAsync(
         UnitOfWork work, Guid patternId, Guid userId, FavoriteChange change, Func<PatternResource, bool> mayRead, CancellationToken cancellationToken)
     {
@@ -99,8 +89,8 @@ public sealed class PatternStore(NpgsqlDataSource database)
             return null;
         }
 
-        // The row lock is taken; each statement below has a fresh snapshot, so it sees what the
-        // transactions that held the lock before it committed (the read above may not have).
+        // The row lock queues concurrent changes of one pattern; under READ COMMITTED each statement below has a
+        // fresh snapshot, so it sees what the transactions that held the lock before it committed (the read above may not have).
         var sql = change switch
         {
             FavoriteChange.Set => """
@@ -136,11 +126,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
         return await work.QuerySingleAsync<(bool, long)>(sql, new { patternId, userId }, cancellationToken);
     }
 
-    /// <summary>
-    /// One page of the owner's live patterns, oldest first, after the keyset (<paramref name="afterCreated"/>,
-    /// <paramref name="afterId"/>); each page is its own statement on the owner index, so an export
-    /// holds no transaction open however long it runs.
-    /// </summary>
+    /// <summary>Each page is its own statement on the owner index, so an export holds no transaction open however long it runs.</summary>
     public async Task<IReadOnlyList<PatternResource>> OwnPageAsync(
         Guid owner, DateTime? afterCreated, Guid afterId, int take, CancellationToken cancellationToken)
     {
@@ -174,7 +160,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
         complexity_score, estimated_time_minutes, is_public, is_ai_generated, generation_prompt, changed_by, created_at
         """;
 
-    /// <summary>Copies the current row into pattern_versions before it is replaced by version + 1.</summary>
+    /// <summary>Before the row is replaced by version + 1.</summary>
     internal Task SnapshotAsync(UnitOfWork work, Guid id, Guid changedBy, CancellationToken cancellationToken) =>
         SnapshotManyAsync(work, [id], changedBy, cancellationToken);
 
@@ -189,7 +175,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
             ON CONFLICT (pattern_id, version) DO NOTHING
             """, new { ids, changedBy }, cancellationToken);
 
-    /// <summary>Live patterns read and locked as <see cref="FindAsync(UnitOfWork, Guid, Guid?, CancellationToken, bool, bool)"/> with forUpdate does, in id order (two such transactions cannot deadlock).</summary>
+    /// <summary>Locked in id order, so two such transactions cannot deadlock.</summary>
     internal async Task<List<PatternResource>> FindManyForUpdateAsync(
         UnitOfWork work, Guid[] ids, Guid caller, CancellationToken cancellationToken) =>
         (await work.QueryAsync<PatternResource>($"""
@@ -199,7 +185,6 @@ public sealed class PatternStore(NpgsqlDataSource database)
             FOR NO KEY UPDATE OF p
             """, new { ids, caller }, cancellationToken)).AsList();
 
-    /// <summary>Inserts a new pattern (version 1) and returns it as its owner sees it.</summary>
     internal Task<PatternResource> InsertAsync(UnitOfWork work, Guid owner, PatternDraft draft, CancellationToken cancellationToken) =>
         work.QuerySingleAsync<PatternResource>($"""
             INSERT INTO patterns AS p (user_id, name, description, sequence, palette_id, size, tags, difficulty_rating,
@@ -209,10 +194,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
             RETURNING {ResourceColumns}
             """, ContentParameters(owner, draft), cancellationToken);
 
-    /// <summary>
-    /// Inserts new patterns of one owner (version 1, no parent) with the ids given, in one statement:
-    /// what each row then costs is its indexes, not a statement and a round trip of its own.
-    /// </summary>
+    /// <summary>One statement (so no parent): each row costs its indexes, not a statement and a round trip of its own.</summary>
     internal Task InsertManyAsync(
         UnitOfWork work, Guid owner, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken)
     {
@@ -226,7 +208,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
             """, new { owner, rows }, cancellationToken);
     }
 
-    /// <summary>Replaces the content of several locked patterns, each as <see cref="UpdateContentAsync"/> does, in one statement; returns their new versions.</summary>
+    /// <summary>As <see cref="UpdateContentAsync"/>, in one statement.</summary>
     internal async Task<Dictionary<Guid, int>> UpdateContentManyAsync(
         UnitOfWork work, IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns, CancellationToken cancellationToken)
     {
@@ -250,7 +232,6 @@ public sealed class PatternStore(NpgsqlDataSource database)
         complexity_score numeric, estimated_time_minutes integer, is_public boolean, is_ai_generated boolean, generation_prompt text, parent_pattern_id uuid
         """;
 
-    /// <summary>Drafts as the JSON rows of <see cref="DraftRowColumns"/>, for statements that write many patterns at once.</summary>
     private static string DraftRows(IReadOnlyList<(Guid Id, PatternDraft Draft)> patterns)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512 * patterns.Count);
@@ -294,7 +275,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Replaces the content with <paramref name="draft"/> as version + 1 (the caller holds the row lock).</summary>
+    /// <summary>The caller holds the row lock.</summary>
     internal Task<PatternResource> UpdateContentAsync(UnitOfWork work, Guid id, Guid caller, PatternDraft draft, CancellationToken cancellationToken)
     {
         var parameters = ContentParameters(caller, draft);
@@ -332,7 +313,7 @@ public sealed class PatternStore(NpgsqlDataSource database)
     }
 }
 
-/// <summary>What a favourite route does: POST toggles, PUT sets and DELETE clears (both safe to retry).</summary>
+/// <summary>POST toggles; PUT sets and DELETE clears, both safe to retry.</summary>
 public enum FavoriteChange
 {
     Toggle,

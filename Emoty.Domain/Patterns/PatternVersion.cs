@@ -2,7 +2,6 @@ using Emoty.Domain.Json;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>An earlier version of a pattern (GET /api/patterns/{id}/versions): the content as it was.</summary>
 public sealed record PatternVersion
 {
     public required Guid PatternId { get; init; }
@@ -20,6 +19,6 @@ public sealed record PatternVersion
     public required bool IsAiGenerated { get; init; }
     public string? GenerationPrompt { get; init; }
     public Guid? ChangedBy { get; init; }
-    /// <summary>When this version was written (the pattern's updated_at at the time).</summary>
+    /// <summary>The pattern's updated_at at the time.</summary>
     public required DateTime CreatedAt { get; init; }
 }

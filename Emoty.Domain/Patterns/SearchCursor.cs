@@ -7,14 +7,10 @@ using Emoty.Domain.Paging;
 namespace Emoty.Domain.Patterns;
 
 /// <summary>
-/// The opaque keyset cursor of a pattern search: where the last page ended (its sort value and id)
-/// and which search it belongs to (sort, direction, filter fingerprint), so a cursor replayed
-/// against other filters or another sort is refused instead of skipping or repeating rows.
+/// Carries which search it belongs to (sort, direction, filter fingerprint), so a cursor replayed against other filters or another
+/// sort is refused instead of skipping or repeating rows. Payload, sealed by <see cref="CursorSigner"/>:
+/// <c>sort(1) flags(1) fingerprint(8) id(16) value(…)</c>, little-endian; the value is checked again as it is read.
 /// </summary>
-/// <remarks>
-/// Payload, sealed by <see cref="CursorSigner"/>: <c>sort(1) flags(1) fingerprint(8) id(16) value(…)</c>,
-/// little-endian. Only this API can make one, and the value is checked again as it is read.
-/// </remarks>
 public sealed record SearchCursor
 {
     private const int HeaderLength = 1 + 1 + 8 + 16;
@@ -34,24 +30,13 @@ public sealed record SearchCursor
     public PatternSort Sort { get; }
     public bool Descending { get; }
 
-    /// <summary>
-    /// The last row's sort value, typed for its column so it can be bound as a parameter as is:
-    /// <see cref="ValueType"/> of <see cref="Sort"/>.
-    /// </summary>
+    /// <summary>Typed for its column (<see cref="ValueType"/>), so it can be bound as a parameter as is.</summary>
     public object LastValue { get; }
 
-    /// <summary>The last row's id, the tie-breaker of the keyset.</summary>
     public Guid LastId { get; }
 
-    /// <summary><see cref="PatternSearchQuery.FilterFingerprint"/> of the search that made the cursor.</summary>
     public ulong FilterFingerprint { get; }
 
-    /// <summary>
-    /// The CLR type of <see cref="LastValue"/> for a sort: <see cref="DateTimeOffset"/> (UTC) for
-    /// timestamps, <see cref="long"/> for the bigint counters, <see cref="short"/> for the smallint
-    /// difficulty, <see cref="decimal"/> for the numeric complexity, <see cref="string"/> for the name
-    /// and <see cref="long"/> for relevance (its match class and likes, see <see cref="PatternSearchStore"/>).
-    /// </summary>
     public static Type ValueType(PatternSort sort) => sort switch
     {
         PatternSort.CreatedAt or PatternSort.UpdatedAt => typeof(DateTimeOffset),
@@ -62,18 +47,13 @@ public sealed record SearchCursor
         _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Unknown sort."),
     };
 
-    /// <summary>The cursor that continues <paramref name="query"/> after the row (<paramref name="lastValue"/>, <paramref name="lastId"/>).</summary>
     public static SearchCursor After(PatternSearchQuery query, object lastValue, Guid lastId)
     {
         ArgumentNullException.ThrowIfNull(query);
         return Create(query.Sort, query.Descending, lastValue, lastId, query.FilterFingerprint);
     }
 
-    /// <summary>
-    /// A cursor with <paramref name="lastValue"/> converted to the sort's <see cref="ValueType"/>
-    /// (integers of any width and <see cref="DateTime"/> in UTC are accepted, as database drivers hand them out).
-    /// </summary>
-    /// <exception cref="ArgumentException">the value does not fit the sort.</exception>
+    /// <summary>Integers of any width and UTC <see cref="DateTime"/>s are accepted, as database drivers hand them out.</summary>
     public static SearchCursor Create(PatternSort sort, bool descending, object lastValue, Guid lastId, ulong filterFingerprint)
     {
         ArgumentNullException.ThrowIfNull(lastValue);
@@ -114,7 +94,6 @@ public sealed record SearchCursor
         _ => null,
     };
 
-    /// <summary>The opaque text for <c>next_cursor</c>.</summary>
     public string Encode(CursorSigner signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
@@ -161,7 +140,7 @@ public sealed record SearchCursor
         return signer.Seal(CursorKind.Search, bytes);
     }
 
-    /// <summary>Reads a cursor; false (never an exception) for anything that is not an intact cursor of ours.</summary>
+    /// <summary>False, never an exception, for anything that is not an intact cursor of ours.</summary>
     public static bool TryDecode(string? text, CursorSigner signer, [NotNullWhen(true)] out SearchCursor? cursor)
     {
         ArgumentNullException.ThrowIfNull(signer);

@@ -2,17 +2,13 @@ using Emoty.Domain.Errors;
 
 namespace Emoty.Domain.Patterns;
 
-/// <summary>
-/// The version a write expects, from <c>If-Match</c> (stale → 412) or the body's <c>version</c>
-/// (stale → 409); with neither the write applies to the current version unless versions are required.
-/// </summary>
+/// <summary>A stale <c>If-Match</c> is 412, a stale body <c>version</c> 409; with neither the write applies to the current version unless versions are required (428).</summary>
 public readonly record struct VersionPrecondition(int? IfMatch, int? BodyVersion)
 {
     public static readonly VersionPrecondition None = default;
 
     public bool IsPresent => IfMatch.HasValue || BodyVersion.HasValue;
 
-    /// <summary>Throws 428 / 412 / 409 (with <paramref name="current"/>) unless the write may go ahead.</summary>
     public void Check(int currentVersion, object current, bool required)
     {
         if (!IsPresent)

@@ -5,10 +5,7 @@ using Npgsql;
 
 namespace Emoty.Domain.Persistence;
 
-/// <summary>
-/// Applies the numbered scripts in Persistence/Migrations (embedded) with DbUp, journalled in
-/// <c>schema_migrations</c>. The same runner serves tests, the local run command and deployment.
-/// </summary>
+/// <summary>The same runner serves tests, the local run command and deployment.</summary>
 public static class DatabaseMigrator
 {
     // Any constant works; it only has to be the same for every process that migrates this database.
@@ -20,7 +17,7 @@ public static class DatabaseMigrator
         .Order(StringComparer.Ordinal)
         .ToArray();
 
-    /// <summary>Brings the database up to date; returns the scripts applied by this call.</summary>
+    /// <summary>Returns the scripts applied by this call.</summary>
     public static IReadOnlyList<string> Migrate(string connectionString, ILogger logger)
     {
         // Two instances starting together must not both run a script: the second waits here and then

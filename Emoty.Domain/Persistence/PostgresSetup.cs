@@ -4,11 +4,7 @@ namespace Emoty.Domain.Persistence;
 
 public static class PostgresSetup
 {
-    /// <summary>
-    /// The one data source of the process. Prepared statements are automatic (the same SQL text
-    /// from the stores is prepared once per physical connection), which is what makes Dapper's
-    /// repeated queries cheap.
-    /// </summary>
+    /// <summary>Automatic prepared statements (the stores' SQL text prepared once per physical connection) make Dapper's repeated queries cheap.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
         DapperSetup.Configure();

@@ -3,7 +3,6 @@ namespace Emoty.Domain.Persistence;
 /// <summary>Deleting old history a bounded batch per statement, so that no lock is held for long.</summary>
 public static class Pruning
 {
-    /// <summary>Runs <paramref name="deleteBatch"/> until it deletes fewer than <paramref name="batchSize"/> rows or the run is cancelled; returns the total.</summary>
     public static async Task<int> InBatchesAsync(Func<int, CancellationToken, Task<int>> deleteBatch, int batchSize, CancellationToken cancellationToken)
     {
         int total = 0, deleted;

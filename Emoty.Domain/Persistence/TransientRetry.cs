@@ -5,11 +5,8 @@ using Polly.Retry;
 namespace Emoty.Domain.Persistence;
 
 /// <summary>
-/// Retries a whole transaction when PostgreSQL aborted it for reasons that a second attempt cures:
-/// a deadlock between two writers or a serialization failure. Each attempt re-reads everything, so
-/// a retry never applies stale data. A lost connection is not retried here: whether the commit
-/// reached the server is unknown, so the failure goes to the caller (a 503, or a queue retry that
-/// the op_id records make safe).
+/// For a deadlock or serialization failure; each attempt re-reads everything, so a retry never applies stale data. A lost connection
+/// is not retried: whether the commit reached the server is unknown, so the caller decides (a 503, or a queue retry op_ids make safe).
 /// </summary>
 public static class TransientRetry
 {

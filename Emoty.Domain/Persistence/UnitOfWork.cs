@@ -3,10 +3,7 @@ using Npgsql;
 
 namespace Emoty.Domain.Persistence;
 
-/// <summary>
-/// One read-committed transaction that several stores' statements take part in. Services pass it
-/// from store to store and never see its connection, so the SQL stays in the stores.
-/// </summary>
+/// <summary>One read-committed transaction; services pass it from store to store and never see its connection, so the SQL stays in the stores.</summary>
 public sealed class UnitOfWork
 {
     private readonly NpgsqlConnection _connection;
@@ -15,7 +12,6 @@ public sealed class UnitOfWork
     internal UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
         (_connection, _transaction) = (connection, transaction);
 
-    /// <summary>Marks a point that <see cref="RollbackToAsync"/> returns to, undoing what came after and keeping what came before.</summary>
     public Task SaveAsync(string savepoint, CancellationToken cancellationToken) => _transaction.SaveAsync(savepoint, cancellationToken);
 
     public Task RollbackToAsync(string savepoint, CancellationToken cancellationToken) => _transaction.RollbackAsync(savepoint, cancellationToken);
@@ -44,10 +40,7 @@ public sealed class UnitOfWork
         new(sql, parameters, _transaction, cancellationToken: cancellationToken);
 }
 
-/// <summary>
-/// Runs a unit of work: one transaction, joined to the sync feed's writers (<see cref="FeedWriters"/>),
-/// run whole again when PostgreSQL aborts it for a reason a second attempt cures (<see cref="TransientRetry"/>).
-/// </summary>
+/// <summary>Every transaction joins the feed's writers (<see cref="FeedWriters"/>) and runs whole again on a transient abort (<see cref="TransientRetry"/>).</summary>
 public sealed class Transactions(NpgsqlDataSource database)
 {
     public Task<T> RunAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken cancellationToken) =>

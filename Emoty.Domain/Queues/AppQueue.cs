@@ -5,20 +5,17 @@ using Emoty.Domain.Errors;
 namespace Emoty.Domain.Queues;
 
 /// <summary>
-/// One of the app's storage queues, created on the first send of the process: a fresh storage
-/// account (or a test's own queue names) has none yet, and creating it on every send would double
-/// the round trips of the hot path. A send that the queue refuses (5xx, no connection) or does not
-/// answer within <see cref="SendTimeout"/> is a 503 problem with Retry-After: nothing was queued,
-/// and a client must not be held while the storage account is down.
+/// Created on the first send of the process: a fresh account (or a test's own queue names) has none yet, and creating it on every
+/// send would double the hot path's round trips. A send the queue refuses or does not answer in <see cref="SendTimeout"/> is a 503
+/// with Retry-After: nothing was queued, and a client must not be held while the storage account is down.
 /// </summary>
 public sealed class AppQueue(QueueClient client, TimeProvider time)
 {
-    /// <summary>How long a send may take; the SDK's own retries would hold a request for over a minute.</summary>
+    /// <summary>The SDK's own retries would hold a request for over a minute.</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(3);
 
     private volatile bool _exists;
 
-    /// <param name="delay">How long the message stays invisible before a trigger may take it.</param>
     public async Task SendAsync(BinaryData message, CancellationToken cancellationToken, TimeSpan? delay = null)
     {
         using var timeout = new CancellationTokenSource(SendTimeout, time);

@@ -1,10 +1,8 @@
 namespace Emoty.Domain.Queues;
 
 /// <summary>
-/// The storage queues between the HTTP front and the background work. Their names are settings
-/// (the queue triggers read the same ones as <c>%UsageEventsQueue%</c> and <c>%SyncBatchesQueue%</c>)
-/// so that several apps can share one storage account, as the tests do, without taking each
-/// other's messages.
+/// The names are settings (the triggers read them as <c>%UsageEventsQueue%</c> and <c>%SyncBatchesQueue%</c>) so that several apps
+/// can share one storage account, as the tests do, without taking each other's messages.
 /// </summary>
 public sealed record QueueNames(string UsageEvents, string SyncBatches)
 {

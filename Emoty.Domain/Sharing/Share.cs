@@ -1,6 +1,5 @@
 namespace Emoty.Domain.Sharing;
 
-/// <summary>A pattern shared with one user (GET /api/patterns/{id}/shares).</summary>
 public sealed record Share(
     Guid PatternId,
     Guid UserId,
@@ -10,16 +9,15 @@ public sealed record Share(
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
-    /// <summary>Expired shares grant nothing; they are listed until the cleanup timer deletes them.</summary>
+    /// <summary>By the app's clock, for display: expired shares are listed until the cleanup deletes them, and grant nothing (LiveShares).</summary>
     public bool IsExpired => ExpiresAt is { } at && at <= DateTime.UtcNow;
 }
 
 public sealed record ShareList(IReadOnlyList<Share> Data);
 
-/// <summary>A view-only link: anyone holding the code may read exactly that pattern (GET /api/shared/{code}).</summary>
+/// <summary>View-only: anyone holding the code may read exactly that pattern.</summary>
 public sealed record ShareLink(string Code, Guid PatternId, string Url, DateTime? ExpiresAt, DateTime CreatedAt);
 
 public sealed record ShareLinkList(IReadOnlyList<ShareLink> Data);
 
-/// <summary>What the cleanup timer removed.</summary>
 public sealed record CleanupResult(int Shares, int Links);

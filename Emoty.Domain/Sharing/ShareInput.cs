@@ -8,7 +8,6 @@ using FluentValidation;
 
 namespace Emoty.Domain.Sharing;
 
-/// <summary>POST /api/patterns/{id}/shares.</summary>
 public sealed record ShareRequest : RequestBody
 {
     public Field<string> UserId { get; init; }
@@ -16,7 +15,6 @@ public sealed record ShareRequest : RequestBody
     public Field<string> ExpiresAt { get; init; }
 }
 
-/// <summary>POST /api/patterns/{id}/share-link (the body is optional).</summary>
 public sealed record ShareLinkRequest : RequestBody
 {
     public Field<string> ExpiresAt { get; init; }
@@ -65,7 +63,7 @@ internal static class ShareInput
     private static bool HasOffset(string text) =>
         text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 
-    /// <summary><c>expires_at</c>: null (never), or a timestamp with an offset in the future.</summary>
+    /// <summary>Null means never.</summary>
     internal static void CheckExpiry<T>(Field<string> value, ValidationContext<T> context) =>
         context.Fail(value.IsWrongType || (value.Value is { } text && Timestamp(text) is null)
             ? "must be an ISO-8601 timestamp with an offset, e.g. 2026-12-31T23:59:59Z"

@@ -10,10 +10,7 @@ using Emoty.Domain.Persistence;
 
 namespace Emoty.Domain.Sharing;
 
-/// <summary>
-/// Sharing a pattern: view reads, edit also updates, admin also deletes and manages shares. Only the
-/// owner grants admin or changes an admin's share; anyone may give up their own share.
-/// </summary>
+/// <summary>Only the owner grants admin or changes an admin's share; anyone may give up their own share.</summary>
 public sealed class ShareService(Transactions transactions, ShareStore store, PatternService patterns, ViewRecorder views, CursorSigner cursors, TimeProvider time)
 {
     private const string What = "pattern";
@@ -88,7 +85,7 @@ public sealed class ShareService(Transactions transactions, ShareStore store, Pa
         await patterns.ForgetCachedAsync([patternId]);
     }
 
-    /// <summary>A view-only link with an unguessable code: 128 random bits, base64url.</summary>
+    /// <summary>The code is unguessable: 128 random bits.</summary>
     public Task<ShareLink> CreateLinkAsync(Caller caller, Guid patternId, JsonElement? body, string baseUrl, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
@@ -121,7 +118,6 @@ public sealed class ShareService(Transactions transactions, ShareStore store, Pa
         }, cancellationToken);
     }
 
-    /// <summary>GET /api/shared/{code}: anyone holding a live link reads exactly that pattern.</summary>
     public async Task<PatternResource> ReadLinkAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         var pattern = code.Length is >= 16 and <= 64 ? await store.FindByLinkAsync(code, caller.UserId, cancellationToken) : null;
@@ -135,7 +131,6 @@ public sealed class ShareService(Transactions transactions, ShareStore store, Pa
         return pattern with { Permission = (permission > Permission.View ? permission : Permission.View).ToApi() };
     }
 
-    /// <summary>GET /api/me/shared: patterns shared with the caller, most recently shared first.</summary>
     public async Task<SearchPage> SharedWithMeAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace Emoty.Domain.Sharing;
 
-/// <summary>SQL for shares and share links. "Unexpired" is always checked against now(), never left to the cleanup.</summary>
+/// <summary>"Unexpired" is always checked against now(), never left to the cleanup.</summary>
 public sealed class ShareStore(NpgsqlDataSource database)
 {
     private const string ShareColumns = "pattern_id, shared_with AS user_id, permission, expires_at, shared_by, created_at, updated_at";
@@ -17,7 +17,6 @@ public sealed class ShareStore(NpgsqlDataSource database)
             $"SELECT {ShareColumns} FROM pattern_shares WHERE pattern_id = @patternId AND shared_with = @userId",
             new { patternId, userId }, cancellationToken);
 
-    /// <summary>Creates the share or, when the user already has one, replaces its permission and expiry.</summary>
     internal Task<Share> UpsertAsync(UnitOfWork work, Guid patternId, Guid userId, string permission, DateTime? expiresAt, Guid sharedBy, CancellationToken cancellationToken) =>
         work.QuerySingleAsync<Share>($"""
             INSERT INTO pattern_shares (pattern_id, shared_with, permission, expires_at, shared_by)
@@ -66,7 +65,6 @@ public sealed class ShareStore(NpgsqlDataSource database)
             "UPDATE pattern_share_links SET revoked_at = now() WHERE code = @code AND pattern_id = @patternId AND revoked_at IS NULL",
             new { patternId, code }, cancellationToken) == 1;
 
-    /// <summary>The pattern behind a live link (not revoked, not expired, pattern not deleted), as <paramref name="caller"/> sees it.</summary>
     public async Task<PatternResource?> FindByLinkAsync(string code, Guid? caller, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -77,7 +75,6 @@ public sealed class ShareStore(NpgsqlDataSource database)
             """, new { code, caller }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Patterns shared with the caller (unexpired, live), most recently shared first, keyset by (share time, id).</summary>
     public async Task<List<(PatternResource Pattern, DateTime SharedAt)>> SharedWithAsync(Guid caller, int limit, DateTime? beforeTime, Guid beforeId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -93,7 +90,7 @@ public sealed class ShareStore(NpgsqlDataSource database)
         return rows.AsList();
     }
 
-    /// <summary>Deletes expired shares and dead links in bounded batches, so no sweep holds long locks.</summary>
+    /// <summary>In bounded batches, so no sweep holds long locks.</summary>
     public async Task<CleanupResult> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

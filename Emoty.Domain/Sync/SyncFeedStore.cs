@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Emoty.Domain.Sync;
 
-/// <summary>A position of the feed and the pattern there, as the caller sees it now (null when it no longer exists).</summary>
+/// <summary>The pattern is as the caller sees it now; null when it no longer exists.</summary>
 public sealed record FeedRow
 {
     public required Guid PatternId { get; init; }
@@ -16,31 +16,22 @@ public sealed record FeedRow
     public SyncCursor Cursor => new(ulong.Parse(ChangeXid, System.Globalization.CultureInfo.InvariantCulture), ChangeSeq);
 }
 
-/// <summary>
-/// SQL of the changes feed. A user's feed is every change of a pattern they own, have favourited
-/// (while it is public: migration 0009 tells favouriters when it stops being) or hold a live share of (patterns.change_xid/change_seq, stamped by trigger), plus the events that
-/// change the set itself (sync_feed_events: a share granted, updated or revoked, a favourite added
-/// or removed), ordered by (transaction id, sequence).
-/// </summary>
-/// <remarks>
-/// Why the transaction id, and why the bound: sequence numbers are taken when a row is written,
-/// not when it commits, so a reader can see change 11 committed while change 10 is still in flight
-/// and would step past 10 for good. Each page therefore stops before the oldest transaction still
-/// running among the feed's writers (<c>emoty_feed_horizon()</c>, migration 0010): every change
-/// below that id has committed or never will, and every change still to come gets a larger id, so
-/// nothing can ever land behind a cursor. The horizon is read in a statement of its own, before the
-/// page, so that the page's snapshot sees everything the horizon let through. Only writers count:
-/// a long transaction that writes no feed row (an analytics refresh, an export) holds nothing back.
-/// </remarks>
-/// <summary>A page of the feed, and the position through which its history had been pruned when it was read.</summary>
 public sealed record FeedPage(List<FeedRow> Rows, SyncCursor PrunedThrough);
 
+/// <summary>
+/// A user's feed: changes of the patterns they own, favourited (while public) or hold a live share of, plus
+/// sync_feed_events (a share or favourite added or removed), in (transaction id, sequence) order.
+/// </summary>
+/// <remarks>
+/// Sequence numbers are taken when a row is written, not when it commits, so a reader could see change 11 while 10 is in flight
+/// and step past 10 for good. So each page stops before the oldest running feed writer (<c>emoty_feed_horizon()</c>, migration 0010),
+/// read in a statement of its own so that the page's snapshot sees all it let through. Transactions that write no feed row hold nothing back.
+/// </remarks>
 public sealed class SyncFeedStore(NpgsqlDataSource database)
 {
     /// <summary>
-    /// Each branch walks its own index in feed order and stops at @take rows; the page is the first
-    /// @take of their union. The owned branch and the events use (user, xid, seq) B-trees; favourites
-    /// and shares read the caller's rows by their user-first keys and the patterns by primary key.
+    /// Each branch walks its own index in feed order and stops at @take rows. Owned patterns and events use (user, xid, seq) B-trees;
+    /// favourites and shares read the caller's rows by their user-first keys and the patterns by primary key.
     /// </summary>
     internal const string PageSql = $"""
         WITH changed AS (
@@ -76,11 +67,7 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
     internal static object PageParameters(Guid caller, SyncCursor after, int take, string horizon) =>
         new { caller, xid = after.Xid.ToString(System.Globalization.CultureInfo.InvariantCulture), seq = after.Seq, take, horizon };
 
-    /// <summary>
-    /// Up to <paramref name="take"/> changes after <paramref name="after"/>, oldest first, and how far
-    /// history has been pruned; null when events the cursor still needs have been pruned (the client
-    /// must start again without one).
-    /// </summary>
+    /// <summary>Null when events the cursor still needs have been pruned: the client must start again without one.</summary>
     public async Task<FeedPage?> ReadAsync(Guid caller, SyncCursor after, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -94,10 +81,7 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
         return after.IsExpiredBy(pruned) ? null : new FeedPage(rows, pruned);
     }
 
-    /// <summary>
-    /// Deletes up to <paramref name="limit"/> feed events older than <paramref name="olderThan"/> (by the database's clock)
-    /// and moves the pruned-through position past them, in one short statement; returns how many.
-    /// </summary>
+    /// <summary>One short statement that also moves the pruned-through position past what it deleted.</summary>
     public async Task<int> PruneAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -117,11 +101,7 @@ public sealed class SyncFeedStore(NpgsqlDataSource database)
             """, new { olderThan, limit }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>
-    /// Deletes the caller's expired shares now rather than at the next cleanup run, so that the
-    /// revocation events their deletion writes reach the caller's feed on this very poll (an expired
-    /// share already grants nothing; this only makes the tombstone prompt).
-    /// </summary>
+    /// <summary>Now rather than at the next cleanup run, so that the revocation events reach this very poll (an expired share already grants nothing).</summary>
     public async Task ExpireSharesOfAsync(Guid caller, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -15,20 +15,19 @@ public enum SyncOperationType
     Delete,
 }
 
-/// <summary>One validated operation of an offline batch, in the order the client made it.</summary>
 public sealed record SyncOperation
 {
     public required int Index { get; init; }
     public required Guid OpId { get; init; }
     public required SyncOperationType Type { get; init; }
 
-    /// <summary>Create: the client's name for the new pattern, which later operations may use as <see cref="Target"/>.</summary>
+    /// <summary>Later operations may name it as their <see cref="Target"/>.</summary>
     public string? TempId { get; init; }
 
-    /// <summary>Update and delete: a pattern id or a temp_id, as the client wrote it (resolved when applied).</summary>
+    /// <summary>A pattern id or a temp_id as the client wrote it, resolved only when applied.</summary>
     public string? Target { get; init; }
 
-    /// <summary>The version the client's edit started from; absent means "whatever is current".</summary>
+    /// <summary>Null means "whatever is current".</summary>
     public int? BaseVersion { get; init; }
 
     public required DateTimeOffset ClientModifiedAt { get; init; }
@@ -38,14 +37,10 @@ public sealed record SyncOperation
     public string TypeName => Type.ToString().ToLowerInvariant();
 }
 
-/// <summary>POST /api/sync, validated; <see cref="OperationsJson"/> is what is stored and parsed again when the batch is processed.</summary>
+/// <summary><see cref="OperationsJson"/> is stored and parsed again when the batch is processed.</summary>
 public sealed record SyncBatchRequest(string ClientId, Guid BatchId, IReadOnlyList<SyncOperation> Operations, string OperationsJson);
 
-/// <summary>
-/// Strict reading of offline-sync input: the batch body (every problem reported at its JSON path, as
-/// <c>operations[3].changes.name</c>) and the query of the changes feed. Patterns and changes are
-/// validated by <see cref="PatternInput"/>, exactly as POST and PUT /api/patterns do.
-/// </summary>
+/// <summary>Patterns and changes are validated by <see cref="PatternInput"/>, exactly as POST and PUT /api/patterns do.</summary>
 public static partial class SyncInput
 {
     public const int MaxOperations = 1000;
@@ -74,8 +69,7 @@ public static partial class SyncInput
         return new SyncBatchRequest(request!.ClientId.Value!, Guid.ParseExact(request.BatchId.Value!, "D"), operations, body.GetProperty("operations").GetRawText());
     }
 
-    /// <summary>The operations of a stored batch, read with the same rules they were accepted by.</summary>
-    /// <exception cref="EmotyException">validation_failed when they no longer satisfy them.</exception>
+    /// <summary>Read by the rules they were accepted by; validation_failed when they no longer satisfy them.</summary>
     public static IReadOnlyList<SyncOperation> ParseStored(string operationsJson)
     {
         ArgumentNullException.ThrowIfNull(operationsJson);
@@ -92,7 +86,6 @@ public static partial class SyncInput
         return operations;
     }
 
-    /// <summary>GET /api/sync/changes: <c>since</c> (a cursor from <c>next_cursor</c>) and <c>limit</c> (1–500, default 100), nothing else.</summary>
     public static (SyncCursor Since, int Limit) ParseChangesQuery(IEnumerable<KeyValuePair<string, string?>> parameters, Paging.CursorSigner cursors)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -195,10 +188,7 @@ public static partial class SyncInput
         };
     }
 
-    /// <summary>
-    /// Rules between operations: op_ids are unique in a batch, a temp_id is created once, and an
-    /// operation cannot name a temp_id that only a later operation creates (it would always miss).
-    /// </summary>
+    /// <summary>An operation cannot name a temp_id that only a later one creates: it would always miss.</summary>
     private static void CheckAcrossOperations(List<SyncOperation> operations, ValidationErrors errors)
     {
         var opIds = new Dictionary<Guid, int>();
@@ -225,10 +215,7 @@ public static partial class SyncInput
         }
     }
 
-    /// <summary>
-    /// Identifiers are counted in code points, as the database's CHECKs count them, and may not
-    /// hold control characters (NUL cannot be stored in jsonb at all).
-    /// </summary>
+    /// <summary>Counted in code points, as the database's CHECKs count them; no control characters (jsonb cannot store NUL).</summary>
     internal static string? TextError(string value, int max)
     {
         var count = 0;

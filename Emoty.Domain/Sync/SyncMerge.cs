@@ -2,24 +2,14 @@ using Emoty.Domain.Patterns;
 
 namespace Emoty.Domain.Sync;
 
-/// <summary>A field that both the client and the server changed, and whose value won.</summary>
 public sealed record FieldConflict(string Field, string Winner);
 
-/// <summary>
-/// What an offline update becomes: the pattern to store, the fields taken from the client that the
-/// server had not touched, and the fields both sides changed (decided by last write wins).
-/// </summary>
 public sealed record MergeResult(PatternDraft Result, IReadOnlyList<string> ClientFields, IReadOnlyList<FieldConflict> Conflicts);
 
 /// <summary>
-/// The three-way merge of an update made offline on top of version <c>base</c> while the server
-/// moved on to <c>server</c>. Per field: changed by the client only → the client's value; by the
-/// server only → the server's; by both to the same value → nothing to decide; by both to different
-/// values → the later write wins (the client's <c>client_modified_at</c> against the server's
-/// <c>updated_at</c>; a tie keeps the server's, which is already stored and seen by others).
-/// Size and sequence are separate fields, but a grid has to hold its cells: when the field-wise
-/// result would put a cell outside the grid, the whole grid is decided as one by last write wins.
-/// Pure: no I/O, so every rule is unit-tested.
+/// Three-way merge, field by field: a field both sides changed to different values goes to the later write
+/// (a tie keeps the server's, already stored and seen by others). A grid must hold its cells, so when the
+/// field-wise result would put a cell outside it, size and sequence go whole to the later write.
 /// </summary>
 public static class SyncMerge
 {
@@ -57,12 +47,7 @@ public static class SyncMerge
 
     private static readonly string[] GridFields = ["sequence", "size"];
 
-    /// <param name="baseline">The pattern at the client's base version; null when that version is not known,
-    /// which makes every field the client changed a conflict.</param>
-    /// <param name="server">The pattern as stored now.</param>
-    /// <param name="client">The client's changes applied to <paramref name="baseline"/> (or to <paramref name="server"/> when it is null).</param>
-    /// <param name="clientModifiedAt">When the client made the change.</param>
-    /// <param name="serverUpdatedAt">When the stored pattern last changed.</param>
+    /// <param name="baseline">Null when the base version is not known, which makes every field the client changed a conflict.</param>
     public static MergeResult Merge(PatternDraft? baseline, PatternDraft server, PatternDraft client, DateTimeOffset clientModifiedAt, DateTimeOffset serverUpdatedAt)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -109,7 +94,6 @@ public static class SyncMerge
         return new MergeResult(result, taken, conflicts);
     }
 
-    /// <summary>The partial update that turns <paramref name="current"/> into <paramref name="target"/>: every field that differs.</summary>
     public static PatternChanges ChangesBetween(PatternDraft current, PatternDraft target)
     {
         ArgumentNullException.ThrowIfNull(current);

@@ -5,21 +5,18 @@ using Emoty.Domain.Queues;
 namespace Emoty.Domain.Sync;
 
 /// <summary>
-/// The sync-batches queue (its name is the SyncBatchesQueue setting, which the queue trigger reads
-/// too). A message only names a batch, <c>{"batch_id":"…"}</c>: the operations stay in PostgreSQL,
-/// so a message can be lost, repeated or poisoned without losing or repeating any work.
+/// A message only names a batch, <c>{"batch_id":"…"}</c>: the operations stay in PostgreSQL, so a message
+/// can be lost, repeated or poisoned without losing or repeating any work.
 /// </summary>
 public sealed class SyncQueue(QueueServiceClient queues, EmotySettings settings, TimeProvider time)
 {
     private readonly AppQueue _queue = new(queues.GetQueueClient(settings.Queues.SyncBatches), time);
 
-    /// <param name="delay">How long the message stays invisible: a batch waiting for an earlier one comes back later.</param>
     public Task SendAsync(Guid batchId, CancellationToken cancellationToken, TimeSpan? delay = null) =>
         _queue.SendAsync(BinaryData.FromString(Format(batchId)), cancellationToken, delay);
 
     public static string Format(Guid batchId) => JsonSerializer.Serialize(new Dictionary<string, Guid> { ["batch_id"] = batchId });
 
-    /// <summary>The batch a message names; null for anything else (a message no batch can ever match).</summary>
     public static Guid? Parse(string? message)
     {
         if (string.IsNullOrWhiteSpace(message))

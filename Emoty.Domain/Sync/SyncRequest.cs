@@ -4,7 +4,6 @@ using FluentValidation;
 
 namespace Emoty.Domain.Sync;
 
-/// <summary>POST /api/sync.</summary>
 public sealed record SyncRequest : RequestBody
 {
     public Field<string> ClientId { get; init; }
@@ -12,7 +11,6 @@ public sealed record SyncRequest : RequestBody
     public Field<List<Field<SyncOperationRequest>>> Operations { get; init; }
 }
 
-/// <summary>One offline operation; which members it takes depends on its <see cref="Type"/>.</summary>
 public sealed record SyncOperationRequest : RequestBody
 {
     public Field<string> OpId { get; init; }
@@ -25,7 +23,6 @@ public sealed record SyncOperationRequest : RequestBody
     public Field<PatternRequest> Changes { get; init; }
 }
 
-/// <summary>The batch's own members; each operation is checked by <see cref="SyncOperationValidator"/>.</summary>
 internal sealed class SyncRequestValidator : RequestValidator<SyncRequest>
 {
     public SyncRequestValidator()
@@ -43,7 +40,6 @@ internal sealed class SyncRequestValidator : RequestValidator<SyncRequest>
     }
 }
 
-/// <summary>One operation, at <c>operations[i]</c>; its pattern or changes are <see cref="PatternInput"/>'s.</summary>
 internal sealed class SyncOperationValidator : RequestValidator<Field<SyncOperationRequest>>
 {
     private static readonly string[] CreateFields = ["op_id", "type", "client_modified_at", "temp_id", "pattern"];

@@ -9,26 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace Emoty.Domain.Sync;
 
 /// <summary>
-/// Applying batches. A queue message names a batch, and its delivery drains the batch's user: it
-/// claims the user's oldest unfinished batch, applies it, and takes the next, until none is left,
-/// so a user's batches run in order and a message for a user whose batches are in a live worker's
-/// hands has nothing to do (that worker takes its batch too). The claim is a lease of seconds that
-/// every chunk renews in its own transaction, so a worker that died lets go of its batch seconds
-/// later, and one that lost its lease can commit nothing.
-/// Operations are applied in chunks, one transaction each, that record every op_id with its result
-/// (and its temp_id mapping), so an operation is applied exactly once however often its batch or
-/// op_id arrives, and a crash halfway keeps every committed chunk. A savepoint surrounds each
-/// operation's write: a rejected operation rolls back to it and records its rejection instead.
+/// Applying batches. A delivery drains its batch's user, oldest batch first, under a lease of seconds that every chunk
+/// renews: a user's batches run in order, a dead worker lets go within seconds, and one that lost its lease commits nothing.
+/// Each chunk's transaction records every op_id with its result, so an operation applies exactly once however often it arrives.
 /// </summary>
 public sealed partial class SyncService
 {
     private const string Savepoint = "sync_operation";
 
-    /// <summary>
-    /// Operations one transaction applies at most. Each writes in a savepoint of its own, and a
-    /// transaction with more than 64 subtransactions that wrote overflows PostgreSQL's per-backend
-    /// cache of them, which slows every snapshot of the server until it ends.
-    /// </summary>
+    /// <summary>Each operation writes in a savepoint of its own, and over 64 written subtransactions overflow PostgreSQL's per-backend cache, slowing every snapshot.</summary>
     internal const int ChunkOperations = 50;
 
     /// <summary>A chunk commits once it has run this long: it holds the row locks of the patterns it wrote, and holds back the changes feed, until then.</summary>
@@ -37,12 +26,12 @@ public sealed partial class SyncService
     /// <summary>How long one delivery drains its user before it hands the rest to a message of their own (host.json's functionTimeout is 5 minutes).</summary>
     public static readonly TimeSpan DrainBudget = TimeSpan.FromMinutes(2);
 
-    /// <param name="NewStatus">The status of an operation applied now (null when answered from its record), counted once its chunk commits.</param>
+    /// <param name="NewStatus">Null when answered from its record, so a re-sent operation is not counted twice.</param>
     private sealed record Applied(string ResultJson, Guid? ChangedPatternId, string? NewStatus = null);
 
     private sealed record Chunk(List<string> Results, List<Guid> Changed, List<string> NewStatuses);
 
-    /// <summary>The queue function's entry: a message names a batch; anything else is logged and dropped (no retry can fix it).</summary>
+    /// <summary>A message that names no batch is logged and dropped: no retry can fix it.</summary>
     public async Task<SyncDelivery> ProcessMessageAsync(string message, CancellationToken cancellationToken)
     {
         if (SyncQueue.Parse(message) is not { } batchId)
@@ -54,12 +43,7 @@ public sealed partial class SyncService
         return await ProcessAsync(batchId, cancellationToken);
     }
 
-    /// <summary>
-    /// Drains the user of <paramref name="batchId"/>: applies their unfinished batches in order and
-    /// completes each. Safe to call for the same batch any number of times and from several
-    /// instances at once: only the holder of a batch's lease works on it, and every operation
-    /// already recorded is answered from its record.
-    /// </summary>
+    /// <summary>Safe to repeat, and on several instances at once: only the lease holder works on a batch, and recorded operations answer from their record.</summary>
     public async Task<SyncDelivery> ProcessAsync(Guid batchId, CancellationToken cancellationToken)
     {
         if (await store.FindUserAsync(batchId, cancellationToken) is not { } user)
@@ -90,11 +74,7 @@ public sealed partial class SyncService
         return new SyncDelivery(batchId, processed);
     }
 
-    /// <summary>
-    /// Applies one claimed batch and completes it; null when its lease was lost on the way. A failure
-    /// gives the batch back (the message's retry or recovery takes it again), and on the last
-    /// attempt fails it.
-    /// </summary>
+    /// <summary>Null when the lease was lost. A failure gives the batch back to the message's retry (or recovery), and on the last attempt fails it.</summary>
     private async Task<SyncBatchOutcome?> RunAsync(SyncBatchRow batch, Guid owner, CancellationToken cancellationToken)
     {
         if (batch.Attempts > MaxAttempts)
@@ -193,12 +173,7 @@ public sealed partial class SyncService
         }
     }
 
-    /// <summary>
-    /// One transaction: renews the lease (null when it is lost), then applies operations from
-    /// <paramref name="start"/> until <see cref="ChunkOperations"/> have been applied or
-    /// <see cref="ChunkTime"/> has passed. Operations already recorded are answered from their record.
-    /// A transient failure (a deadlock with an HTTP writer) runs the whole chunk again.
-    /// </summary>
+    /// <summary>One transaction; null when the lease is lost. A transient failure (a deadlock with an HTTP writer) runs the whole chunk again.</summary>
     private async Task<Chunk?> ApplyChunkAsync(
         SyncBatchRow batch, Guid owner, IReadOnlyList<SyncOperation> operations, int start,
         IReadOnlyDictionary<Guid, RecordedOperation> recorded, TempIds tempIds, CancellationToken cancellationToken)
@@ -261,11 +236,7 @@ public sealed partial class SyncService
         return chunk;
     }
 
-    /// <summary>
-    /// The user's temp_id mappings that a batch names, read once when it starts (only the user's own
-    /// batches, which run one at a time, add any), and those its chunks add: a chunk's join the rest
-    /// when it commits, and an attempt that is rolled back and run again forgets its own.
-    /// </summary>
+    /// <summary>Read once per batch (only the user's own batches, one at a time, add any); a chunk's own are kept on commit and forgotten on a retry.</summary>
     private sealed class TempIds(Dictionary<string, Guid> committed)
     {
         private readonly Dictionary<string, Guid> _chunk = [];
@@ -287,12 +258,7 @@ public sealed partial class SyncService
         }
     }
 
-    /// <summary>
-    /// The operations from <paramref name="start"/> on (at most <paramref name="limit"/>) that can be
-    /// applied together: all creates or all updates, none recorded before; creates without a parent
-    /// to check and with a temp_id that names no pattern yet, updates of patterns that the run names
-    /// once each.
-    /// </summary>
+    /// <summary>What one statement can apply from <paramref name="start"/>: creates with no parent to check and no mapped temp_id, or updates of distinct patterns.</summary>
     private static List<SyncOperation> RunFrom(
         IReadOnlyList<SyncOperation> operations, int start, int limit, IReadOnlyDictionary<Guid, RecordedOperation> recorded, TempIds tempIds)
     {
@@ -317,12 +283,8 @@ public sealed partial class SyncService
     }
 
     /// <summary>
-    /// A run (<see cref="RunFrom"/>) with one statement each for its patterns, their temp_ids and the
-    /// records: a batch of a thousand creates or updates costs twenty statements of each, not a
-    /// thousand. In a savepoint: whatever would fail or single out one of them (a rule of the
-    /// database, an op_id another user's batch took meanwhile, a pattern this caller may not edit, a
-    /// stale base version) rolls the run back, and null has its operations applied one by one, each
-    /// with its own answer.
+    /// One statement each for a run's patterns, temp_ids and records: a thousand creates cost twenty of each, not a thousand.
+    /// Whatever would fail or single out one operation rolls the run back, and null has them applied one by one.
     /// </summary>
     private async Task<Applied[]?> ApplyRunAsync(
         UnitOfWork work, SyncBatchRow batch, List<SyncOperation> run, TempIds tempIds, CancellationToken cancellationToken)
@@ -381,7 +343,7 @@ public sealed partial class SyncService
                 cancellationToken);
     }
 
-    /// <summary>Records the run's results, each applied; null when an op_id was taken meanwhile.</summary>
+    /// <summary>Null when another batch took one of the op_ids meanwhile.</summary>
     private async Task<Applied[]?> RecordRunAsync(
         UnitOfWork work, SyncBatchRow batch, List<SyncOperation> run, SyncOperationResult[] results, CancellationToken cancellationToken)
     {
@@ -391,19 +353,14 @@ public sealed partial class SyncService
         return recorded < run.Count ? null : results.Select((result, k) => new Applied(json[k], result.Id, result.Status)).ToArray();
     }
 
-    /// <summary>An op_id recorded before: its first result to its user (its pattern named again, the delivery that applied it may have died before its cache entry went), a duplicate to anyone else.</summary>
+    /// <summary>Its user gets the first result again, naming the pattern (the delivery that applied it may have died before dropping its cache entry); anyone else a duplicate.</summary>
     private static Applied Answer(SyncBatchRow batch, SyncOperation operation, Guid recordedFor, string result, Guid? patternId) =>
         recordedFor == batch.UserId
             ? new Applied(result, patternId)
             : new Applied(SyncJson.Serialize(Rejected(batch, operation,
                 Problem.For(ProblemCode.Duplicate, "This op_id is taken; send the operation with a new op_id."))), null);
 
-    /// <summary>
-    /// Applies the operation in a savepoint and records its op_id with the result, in the chunk's
-    /// transaction. The user's batches run one at a time, so the op_id can only have been taken
-    /// meanwhile by another user's batch (the record's insert waits for that transaction): then
-    /// nothing of this attempt stands.
-    /// </summary>
+    /// <summary>Only another user's batch can have taken the op_id meanwhile (this user's batches run one at a time); then nothing of this attempt stands.</summary>
     private async Task<Applied> ApplyAsync(Step step)
     {
         var (work, batch, operation, _, cancellationToken) = step;
@@ -436,19 +393,15 @@ public sealed partial class SyncService
         return new Applied(json, changed, result.Status);
     }
 
-    /// <summary>One operation being applied, with the transaction it runs in.</summary>
     private sealed record Step(
         UnitOfWork Work, SyncBatchRow Batch, SyncOperation Operation, TempIds TempIds, CancellationToken CancellationToken)
     {
         public Guid User => Batch.UserId;
 
-        /// <summary>Error paths of this operation start as they did in the POST body.</summary>
+        /// <summary>Error paths as they were in the POST body.</summary>
         public string Path(string field) => OperationPath(Operation, field);
 
-        /// <summary>
-        /// When the client made the change, for last write wins. A client cannot have edited after its
-        /// batch arrived, so a clock running ahead is capped at the arrival time.
-        /// </summary>
+        /// <summary>For last write wins; a client cannot have edited after its batch arrived, so a clock running ahead is capped there.</summary>
         public DateTimeOffset ClientTime =>
             Operation.ClientModifiedAt < Utc(Batch.ReceivedAt) ? Operation.ClientModifiedAt : Utc(Batch.ReceivedAt);
     }
@@ -476,10 +429,7 @@ public sealed partial class SyncService
         return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, created.Id, operation.TempId, created.Version), created.Id);
     }
 
-    /// <summary>
-    /// An update based on the current version (or on none) applies as PUT would; one based on an
-    /// earlier version is merged three ways with that version's snapshot (<see cref="SyncMerge"/>).
-    /// </summary>
+    /// <summary>On the current version (or none) it applies as PUT would; on an earlier one it is merged three ways (<see cref="SyncMerge"/>).</summary>
     private async Task<(SyncOperationResult, Guid?)> UpdateAsync(Step step)
     {
         var (work, _, operation, _, cancellationToken) = step;
@@ -511,11 +461,7 @@ public sealed partial class SyncService
         }, changes.IsEmpty ? null : id);
     }
 
-    /// <summary>
-    /// Soft delete with DELETE's access rules. Deleting what is already deleted succeeds. A delete
-    /// based on an earlier version than the current one is last write wins against the edit: when
-    /// the server's change is the later one the pattern stays and the result is a conflict.
-    /// </summary>
+    /// <summary>Deleting the deleted succeeds. A delete based on an older version loses to a later server edit: a conflict, and the pattern stays.</summary>
     private async Task<(SyncOperationResult, Guid?)> DeleteAsync(Step step)
     {
         var (work, _, operation, _, cancellationToken) = step;
@@ -543,10 +489,7 @@ public sealed partial class SyncService
         return (new SyncOperationResult(operation.OpId, SyncOperationStatuses.Applied, id, tempId, pattern.Version), id);
     }
 
-    /// <summary>
-    /// The pattern an update or delete names: a temp_id of this user first (clients may use UUIDs as
-    /// temp_ids), else a pattern id. A temp_id whose create has not been applied is 404.
-    /// </summary>
+    /// <summary>A temp_id of this user first (clients may use UUIDs as temp_ids), else a pattern id.</summary>
     private static (Guid Id, string? TempId) Resolve(Step step) =>
         TryResolve(step.Operation, step.TempIds)
         ?? throw new EmotyException(ProblemCode.NotFound, "No pattern has this temp_id: its create must be applied first, in this batch or an earlier one.");

@@ -11,48 +11,34 @@ using Microsoft.Extensions.Logging;
 namespace Emoty.Domain.Sync;
 
 /// <summary>
-/// Offline sync for one caller: batches are stored, then queued, then applied in order per user by
-/// the sync-batches queue function (<see cref="ProcessAsync"/>); the changes feed tells a
-/// client everything that changed in its set of patterns since its cursor.
+/// Offline sync: batches are stored, then queued, then applied in order per user (<see cref="ProcessAsync"/>).
+/// An enqueue failure loses nothing: the batch is committed before its message is sent, and <see cref="RecoverAsync"/>
+/// sends one for every batch that never got one or stalled. Processing is idempotent, so a message sent twice costs a status check.
 /// </summary>
-/// <remarks>
-/// Enqueue failures lose nothing: the batch row is committed before the message is sent, and
-/// <see cref="RecoverAsync"/> (a timer) sends a message for every batch that never got one or whose
-/// processing stalled; re-sending the batch sends it at once. Messages only name a batch, and
-/// processing is idempotent, so a message sent twice costs one status check.
-/// </remarks>
 public sealed partial class SyncService(
     Transactions transactions, SyncStore store, SyncFeedStore feed, SyncQueue queue, PatternService patterns, CursorSigner cursors,
     EmotySettings settings, TimeProvider time, ILogger<SyncService> logger)
 {
     /// <summary>
-    /// How long a claimed batch belongs to its worker without news from it. Every chunk renews it
-    /// (chunks commit at most <see cref="ChunkTime"/> apart), and it is shorter than the queue's
-    /// visibility timeout (host.json, 10 s), so the message of a worker that died comes back to a
-    /// lapsed lease and resumes the batch at once.
+    /// Every chunk renews it (chunks commit at most <see cref="ChunkTime"/> apart), and it is shorter than the queue's visibility
+    /// timeout (host.json, 10 s), so the message of a worker that died comes back to a lapsed lease and resumes at once.
     /// </summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
 
-    /// <summary>A batch that is still not enqueued this long after it arrived is sent by <see cref="RecoverAsync"/> (the POST's own attempt is over by then).</summary>
+    /// <summary>By then the POST's own enqueue attempt is over.</summary>
     public static readonly TimeSpan UnsentGrace = TimeSpan.FromSeconds(10);
 
-    /// <summary>A stranded batch is sent again by <see cref="RecoverAsync"/> once no message has named it for this long.</summary>
     public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(30);
 
-    /// <summary>Claims of one batch before it is marked failed (host.json retries a message 5 times too).</summary>
+    /// <summary>host.json's maxDequeueCount is 5 too.</summary>
     public const int MaxAttempts = 5;
 
-    /// <summary>Feed events one pruning statement deletes: a few milliseconds of work each.</summary>
+    /// <summary>A few milliseconds of work per statement.</summary>
     public const int PruneBatch = 5000;
 
-    /// <summary>Batches one recovery run sends at most; the next run takes the rest.</summary>
     public const int RecoveryBatchLimit = 500;
 
-    /// <summary>
-    /// POST /api/sync: validates the whole batch, stores it (a batch_id already stored for this user
-    /// is answered with its current status and never stored or applied again; one of another user
-    /// is 409) and enqueues it.
-    /// </summary>
+    /// <summary>A batch_id this user already sent is answered with its current status and never applied again.</summary>
     public async Task<SyncAccepted> SubmitAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
@@ -72,7 +58,6 @@ public sealed partial class SyncService(
         return new SyncAccepted(batch.BatchId, batch.Status);
     }
 
-    /// <summary>GET /api/sync/{batch_id}: the batch's status and, once completed, one result per operation. Only its owner sees it.</summary>
     public async Task<SyncBatchStatus> GetStatusAsync(Caller caller, Guid batchId, CancellationToken cancellationToken)
     {
         var user = caller.RequireUserId();
@@ -89,10 +74,8 @@ public sealed partial class SyncService(
     }
 
     /// <summary>
-    /// GET /api/sync/changes: the caller's changes after <c>since</c>, oldest first. Each entry holds
-    /// the pattern as the caller sees it now (<c>upsert</c>), or <c>delete</c> when the caller no
-    /// longer has it: deleted, share revoked or expired, favourite removed from a pattern they cannot
-    /// otherwise keep, or made private under a favourite.
+    /// Each entry is the pattern as the caller sees it now, or <c>delete</c> once the caller no longer has it: deleted,
+    /// share revoked or expired, favourite removed from a pattern they cannot otherwise keep, or made private under a favourite.
     /// </summary>
     public async Task<SyncChangePage> ChangesAsync(Caller caller, IEnumerable<KeyValuePair<string, string?>> parameters, CancellationToken cancellationToken)
     {
@@ -122,7 +105,6 @@ public sealed partial class SyncService(
         return new SyncChangePage(changes, next.Encode(cursors), hasMore);
     }
 
-    /// <summary>Deletes feed events older than the retention (Sync:FeedRetentionDays); returns how many.</summary>
     public async Task<int> PruneFeedAsync(CancellationToken cancellationToken)
     {
         var total = await Pruning.InBatchesAsync((limit, ct) => feed.PruneAsync(settings.FeedRetention, limit, ct), PruneBatch, cancellationToken);
@@ -135,7 +117,6 @@ public sealed partial class SyncService(
         return total;
     }
 
-    /// <summary>Sends a message for every stranded batch (see <see cref="SyncStore.FindStrandedAsync"/>); returns how many were sent.</summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
         var stranded = await store.FindStrandedAsync(UnsentGrace, ResendAfter, RecoveryBatchLimit, cancellationToken);

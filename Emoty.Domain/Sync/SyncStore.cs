@@ -4,10 +4,7 @@ using Npgsql;
 
 namespace Emoty.Domain.Sync;
 
-/// <summary>
-/// SQL for sync batches (their status moves only through the guarded UPDATEs here), the operations
-/// applied exactly once (keyed by op_id) and the per-user temp_id map.
-/// </summary>
+/// <summary>A batch's status moves only through the guarded UPDATEs here; operations are recorded once per op_id.</summary>
 public sealed class SyncStore(NpgsqlDataSource database)
 {
     private const string StatusColumns = """
@@ -15,7 +12,6 @@ public sealed class SyncStore(NpgsqlDataSource database)
         received_at, started_at, completed_at, enqueued_at
         """;
 
-    /// <summary>Stores a new batch as queued; when the id is taken, returns the existing row and false.</summary>
     public async Task<(SyncBatchRow Batch, bool Inserted)> InsertBatchAsync(
         Guid batchId, Guid userId, string clientId, string operationsJson, CancellationToken cancellationToken)
     {
@@ -44,7 +40,6 @@ public sealed class SyncStore(NpgsqlDataSource database)
             $"SELECT {StatusColumns} FROM sync_batches WHERE batch_id = @batchId", new { batchId }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Records that a queue message naming the batch was sent.</summary>
     public async Task MarkEnqueuedAsync(Guid batchId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -52,7 +47,6 @@ public sealed class SyncStore(NpgsqlDataSource database)
             "UPDATE sync_batches SET enqueued_at = now() WHERE batch_id = @batchId", new { batchId }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The user whose batch this is; null for a batch that does not exist.</summary>
     public async Task<Guid?> FindUserAsync(Guid batchId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -61,12 +55,9 @@ public sealed class SyncStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Takes the user's oldest unfinished batch for processing under a new lease of <paramref name="owner"/>:
-    /// if it is queued, or processing under a lease that ran out (a worker that died). A user's
-    /// batches so run one at a time and in the order they arrived: a client that splits its work
-    /// into batches relies on that (a temp id created in one and named in the next; two edits of one
-    /// pattern). Null when the oldest is in a live worker's hands, or there is none. Two claimants
-    /// queue up on the row lock of the UPDATE, and the second finds the lease taken.
+    /// Only the user's oldest unfinished batch, so their batches run one at a time and in order: a client relies on that
+    /// (a temp id created in one batch and named in the next). Null when it is in a live worker's hands, or there is none.
+    /// Two claimants queue up on the UPDATE's row lock, and the second finds the lease taken.
     /// </summary>
     public async Task<SyncBatchRow?> ClaimNextAsync(Guid userId, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -85,10 +76,7 @@ public sealed class SyncStore(NpgsqlDataSource database)
             """, new { userId, owner, lease }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>
-    /// The results already recorded for these op_ids (by any batch of any user): a batch that is
-    /// resumed answers them from here without a transaction each.
-    /// </summary>
+    /// <summary>By any batch of any user: a resumed batch answers them from here without a transaction each.</summary>
     public async Task<Dictionary<Guid, RecordedOperation>> FindRecordedAsync(Guid[] opIds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -98,12 +86,7 @@ public sealed class SyncStore(NpgsqlDataSource database)
         return rows.ToDictionary(row => row.OpId);
     }
 
-    /// <summary>
-    /// Extends the owner's lease, inside the transaction of a chunk of operations (its first
-    /// statement after joining the feed writers). False when the lease is someone else's now: the
-    /// chunk must not commit. The row stays locked until the chunk commits, so nobody can claim the
-    /// batch while a chunk of its owner is running.
-    /// </summary>
+    /// <summary>False when the lease is someone else's now: the chunk must not commit. The row stays locked until the chunk commits, so nobody claims it meanwhile.</summary>
     internal async Task<bool> RenewLeaseAsync(
         UnitOfWork work, Guid batchId, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
         await work.ExecuteAsync("""
@@ -111,7 +94,7 @@ public sealed class SyncStore(NpgsqlDataSource database)
              WHERE batch_id = @batchId AND status = 'processing' AND lease_owner = @owner
             """, new { batchId, owner, lease }, cancellationToken) == 1;
 
-    /// <summary>Completes the batch with its results; false when the owner had lost its lease (the new owner completes it).</summary>
+    /// <summary>False when the owner had lost its lease (the new owner completes it).</summary>
     public async Task<bool> CompleteAsync(Guid batchId, Guid owner, string resultsJson, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -130,7 +113,7 @@ public sealed class SyncStore(NpgsqlDataSource database)
             """, new { batchId, owner, error }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Hands a batch whose processing failed back to the queue's retry (the message comes back after its visibility timeout).</summary>
+    /// <summary>For the queue's retry: the message comes back after its visibility timeout.</summary>
     public async Task ReleaseAsync(Guid batchId, Guid owner, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -141,11 +124,8 @@ public sealed class SyncStore(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// One batch per user that no message will bring to a worker: the user's oldest unfinished
-    /// batch, when it is queued but was never enqueued (the queue was down when it arrived), or
-    /// when no message has named it for <paramref name="resend"/> and it is queued or its lease ran
-    /// out (a message lost to the poison queue, a worker that died). One message per user is
-    /// enough: whoever takes it drains the user's batches in order. Oldest first.
+    /// The oldest unfinished batch of each user that no message will bring to a worker: never enqueued (the queue was down), or not named
+    /// for <paramref name="resend"/> (a message lost to the poison queue, a dead worker). One per user is enough: its taker drains the user.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> FindStrandedAsync(TimeSpan unsent, TimeSpan resend, int limit, CancellationToken cancellationToken)
     {
@@ -168,7 +148,7 @@ public sealed class SyncStore(NpgsqlDataSource database)
         return rows.AsList();
     }
 
-    // ---- operations and temp ids (inside the transaction that applies one operation)
+    // ---- operations and temp ids (most inside a chunk's transaction)
 
     internal Task<(Guid UserId, string Result, Guid? PatternId)> FindOperationAsync(
         UnitOfWork work, Guid opId, CancellationToken cancellationToken) =>
@@ -176,7 +156,7 @@ public sealed class SyncStore(NpgsqlDataSource database)
             "SELECT user_id, result::text, pattern_id FROM sync_operations WHERE op_id = @opId",
             new { opId }, cancellationToken);
 
-    /// <summary>Records an applied (or rejected) operation under its op_id; false when the op_id is taken.</summary>
+    /// <summary>False when the op_id is taken.</summary>
     internal async Task<bool> RecordOperationAsync(
         UnitOfWork work, Guid opId, SyncBatchRow batch, string type, string status, Guid? patternId,
         string resultJson, CancellationToken cancellationToken) =>
@@ -186,7 +166,7 @@ public sealed class SyncStore(NpgsqlDataSource database)
             ON CONFLICT (op_id) DO NOTHING
             """, new { opId, batch.BatchId, batch.UserId, type, status, patternId, resultJson }, cancellationToken) == 1;
 
-    /// <summary>Records operations of one type, all applied, under their op_ids; returns how many were recorded (fewer when an op_id is taken).</summary>
+    /// <summary>Returns how many were recorded: fewer when an op_id is taken.</summary>
     internal Task<int> RecordAppliedAsync(
         UnitOfWork work, SyncBatchRow batch, string type, Guid[] opIds, Guid[] patternIds, string[] results,
         CancellationToken cancellationToken) =>
@@ -204,7 +184,6 @@ public sealed class SyncStore(NpgsqlDataSource database)
             SELECT @userId, t.temp_id, t.pattern_id FROM unnest(@tempIds::text[], @patternIds::uuid[]) AS t(temp_id, pattern_id)
             """, new { userId, tempIds, patternIds }, cancellationToken);
 
-    /// <summary>The user's patterns behind these temp_ids, those that have one.</summary>
     public async Task<Dictionary<string, Guid>> FindTempIdsAsync(Guid userId, string[] tempIds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

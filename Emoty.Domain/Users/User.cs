@@ -1,6 +1,5 @@
 namespace Emoty.Domain.Users;
 
-/// <summary>A user as the web app knows them (GET /api/me).</summary>
 public sealed record User(
     Guid Id,
     string? Email,

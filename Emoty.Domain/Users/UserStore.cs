@@ -7,10 +7,7 @@ public sealed class UserStore(NpgsqlDataSource database)
 {
     private const string Columns = "id, email, username, full_name AS FullName, avatar_url AS AvatarUrl, user_level AS UserLevel, created_at AS CreatedAt, updated_at AS UpdatedAt, last_seen_at AS LastSeenAt";
 
-    /// <summary>
-    /// Creates the user's row, or refreshes email/name from the token's claims. Only writes when
-    /// something changed or the row was last seen a while ago, so a busy user costs no writes.
-    /// </summary>
+    /// <summary>Writes only when email or name changed or the row was last seen over 10 minutes ago, so a busy user costs a write per 10 minutes.</summary>
     public async Task UpsertAsync(Guid id, string? email, string? fullName, CancellationToken cancellationToken)
     {
         const string sql = """
