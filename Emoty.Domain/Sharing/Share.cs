@@ -7,11 +7,10 @@ public sealed record Share(
     DateTime? ExpiresAt,
     Guid SharedBy,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
-{
-    /// <summary>By the app's clock, for display: expired shares are listed until the cleanup deletes them, and grant nothing (LiveShares).</summary>
-    public bool IsExpired => ExpiresAt is { } at && at <= DateTime.UtcNow;
-}
+    DateTime UpdatedAt,
+    // By the database's clock, as every decision on a stored time (Access/LiveShares.cs): an expired
+    // share is listed until the cleanup deletes it, and grants nothing.
+    bool IsExpired);
 
 public sealed record ShareList(IReadOnlyList<Share> Data);
 

@@ -9,7 +9,7 @@ namespace Emoty.Domain.Sharing;
 /// <summary>"Unexpired" is always checked against now(), never left to the cleanup.</summary>
 public sealed class ShareStore(NpgsqlDataSource database)
 {
-    private const string ShareColumns = "pattern_id, shared_with AS user_id, permission, expires_at, shared_by, created_at, updated_at";
+    private const string ShareColumns = "pattern_id, shared_with AS user_id, permission, expires_at, shared_by, created_at, updated_at, expires_at <= now() IS TRUE AS is_expired";
     private const string LinkColumns = "code, pattern_id, expires_at, created_at";
 
     internal Task<Share?> FindAsync(UnitOfWork work, Guid patternId, Guid userId, CancellationToken cancellationToken) =>
