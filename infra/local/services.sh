@@ -32,9 +32,18 @@ free_port() {
   log "no free port found"; return 1
 }
 
-wait_port() { # port, name
-  for _ in $(seq 1 150); do port_in_use "$1" && return 0; sleep 0.1; done
-  log "$2 did not open port $1"; return 1
+# Waits for the positive marker (the port open) for as long as the process lives: on a loaded
+# machine a start may take a minute, and a fixed short deadline failed runs that would have worked.
+# A process that exits fails at once; five minutes only stops one that hangs without listening.
+wait_port() { # port, name, pid file
+  for _ in $(seq 1 3000); do
+    port_in_use "$1" && return 0
+    if [ -s "${3:-}" ] && ! kill -0 "$(cat "$3")" 2>/dev/null; then
+      log "$2 exited before it opened port $1 (its log: $(dirname "$3"))"; return 1
+    fi
+    sleep 0.1
+  done
+  log "$2 did not open port $1 in five minutes"; return 1
 }
 
 install() {
@@ -96,7 +105,7 @@ CONF
     fi
   fi
   if ! pg_running; then
-    pg pg_ctl -D "$data" -l "$STATE/pg/postgres.log" -o "-p $PG_PORT" -w -t 60 start >/dev/null
+    pg pg_ctl -D "$data" -l "$STATE/pg/postgres.log" -o "-p $PG_PORT" -w -t 300 start >/dev/null
   fi
   # The application role and database: idempotent.
   local psql=(runuser -u postgres -- "$PG_BIN/psql" -h "$STATE/pg/run" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
@@ -113,7 +122,7 @@ start_redis() {
   if [ -f "$STATE/redis/redis.pid" ] && kill -0 "$(cat "$STATE/redis/redis.pid")" 2>/dev/null; then return; fi
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" --daemonize yes \
     --pidfile "$STATE/redis/redis.pid" --logfile "$STATE/redis/redis.log" --save "" --appendonly no >/dev/null
-  wait_port "$REDIS_PORT" redis
+  wait_port "$REDIS_PORT" redis "$STATE/redis/redis.pid"
 }
 
 start_azurite() {
@@ -124,8 +133,8 @@ start_azurite() {
     --location "$STATE/azurite" --skipApiVersionCheck --loose --silent \
     > "$STATE/azurite/azurite.log" 2>&1 < /dev/null &
   echo $! > "$STATE/azurite/azurite.pid"
-  wait_port "$AZURITE_QUEUE_PORT" azurite
-  wait_port "$AZURITE_BLOB_PORT" azurite
+  wait_port "$AZURITE_QUEUE_PORT" azurite "$STATE/azurite/azurite.pid"
+  wait_port "$AZURITE_BLOB_PORT" azurite "$STATE/azurite/azurite.pid"
 }
 
 up() {

@@ -94,7 +94,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
 
         // The port opens before recovery ends; ready means a query answers.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {
             try

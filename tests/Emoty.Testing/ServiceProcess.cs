@@ -40,10 +40,10 @@ internal static class ServiceProcess
         return process;
     }
 
-    /// <summary>Returns once the port accepts a connection; fails if the process exits first or after 60 s (a hang, not a slow start).</summary>
+    /// <summary>Returns once the port accepts a connection; fails if the process exits first, or after five minutes (a hang: a loaded machine may take a minute to start one).</summary>
     public static async Task WaitForPortAsync(Process process, int port, string name)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {
             try
