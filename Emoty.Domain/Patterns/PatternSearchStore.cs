@@ -66,8 +66,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     /// </summary>
     internal const string PlannerSettings = "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off;\n";
 
-    /// <summary>For the statements whose right plan depends on how common the word or tag is: planned for each run's values.</summary>
-    private const string PlanForValues = "SET LOCAL plan_cache_mode = force_custom_plan;\n";
+    /// <summary>
+    /// For a statement whose right plan depends on how common its word, tag or filter value is: planned for this run's
+    /// values, and the plan cache back to normal after it, so the page statement that follows keeps its prepared plan.
+    /// </summary>
+    private static string ForValues(string sql) => $"SET LOCAL plan_cache_mode = force_custom_plan;\n{sql};\nSET LOCAL plan_cache_mode = auto";
 
     public async Task<SearchPage> SearchAsync(PatternSearchQuery query, Guid? caller, CancellationToken cancellationToken)
     {
@@ -87,7 +90,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
             if (publicRows is null || publicRows.Count < plan.BranchLimit)
             {
-                publicRows = await CandidatesAsync(connection, PlanForValues + plan.PlannedSql(), plan, cancellationToken);
+                publicRows = await CandidatesAsync(connection, plan.DependsOnValues ? ForValues(plan.PlannedSql()) : plan.PlannedSql(), plan, cancellationToken);
             }
         }
 
@@ -164,7 +167,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
     private static async Task<(long, bool)> CountAsync(NpgsqlConnection connection, SearchSql plan, CancellationToken cancellationToken)
     {
-        var capped = await connection.ExecuteScalarAsync<long>(new CommandDefinition(PlanForValues + CountSql(plan), plan.Parameters, cancellationToken: cancellationToken));
+        var capped = await connection.ExecuteScalarAsync<long>(new CommandDefinition(ForValues(CountSql(plan)), plan.Parameters, cancellationToken: cancellationToken));
         if (capped <= CountCap)
         {
             return (capped, true);
@@ -181,7 +184,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
     private static async Task<SearchFacets> FacetsAsync(NpgsqlConnection connection, SearchSql plan, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(PlanForValues + FacetsSql(plan), plan.Parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(string Kind, string Key, long Count)>(new CommandDefinition(ForValues(FacetsSql(plan)), plan.Parameters, cancellationToken: cancellationToken));
         var tags = new List<TagFacet>();
         var ratings = new List<DifficultyFacet>();
         var palettes = new List<PaletteFacet>();
@@ -233,6 +236,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         public bool HasPublic => _query.IsPublic != false;
 
         private bool HasPersonal => _caller is not null && _query.IsPublic != true;
+
+        /// <summary>Browsing (no word, tag or filter) walks the sort index whatever the values: one generic plan serves it.</summary>
+        public bool DependsOnValues => _filters != LiveOnly;
 
         public SearchSql(PatternSearchQuery query, Guid? caller)
         {
