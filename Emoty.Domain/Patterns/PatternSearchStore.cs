@@ -174,8 +174,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         }
 
         // Past the cap an exact count would read every match; the planner's estimate costs nothing.
+        // Estimated for these values: a generic plan's estimate is the same for every word.
         var explain = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            $"EXPLAIN (FORMAT JSON) {plan.MatchBranches("1", limit: null)}",
+            ForValues($"EXPLAIN (FORMAT JSON) {plan.MatchBranches("1", limit: null)}"),
             plan.Parameters, cancellationToken: cancellationToken));
         using var document = JsonDocument.Parse(explain!);
         var estimate = document.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
