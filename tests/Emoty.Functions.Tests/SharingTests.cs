@@ -185,19 +185,10 @@ public sealed class ShareCleanupTimerTests() : OwnAppTests(new() { ["SharesClean
         await db.ExecuteAsync("UPDATE pattern_shares SET expires_at = now() - interval '1 minute' WHERE shared_with = @expired", new { expired = friends[0] });
         await db.ExecuteAsync("UPDATE pattern_share_links SET expires_at = now() - interval '1 minute' WHERE code = (SELECT min(code) FROM pattern_share_links WHERE pattern_id = @pattern)", new { pattern });
 
-        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
-        (int Shares, int Links) left;
-        do
-        {
-            await Task.Delay(250);
-            left = await db.QuerySingleAsync<(int, int)>("""
-                SELECT (SELECT count(*)::int FROM pattern_shares WHERE pattern_id = @pattern),
-                       (SELECT count(*)::int FROM pattern_share_links WHERE pattern_id = @pattern)
-                """, new { pattern });
-        }
-        while (left != (1, 1) && DateTime.UtcNow < deadline);
-
-        Assert.Equal((1, 1), left);
+        await Eventually.TrueAsync(async () => await db.QuerySingleAsync<(int, int)>("""
+            SELECT (SELECT count(*)::int FROM pattern_shares WHERE pattern_id = @pattern),
+                   (SELECT count(*)::int FROM pattern_share_links WHERE pattern_id = @pattern)
+            """, new { pattern }) == (1, 1), "the cleanup timer did not leave one share and one link");
         Assert.Equal(friends[1], await db.ExecuteScalarAsync<Guid>("SELECT shared_with FROM pattern_shares WHERE pattern_id = @pattern", new { pattern }));
     }
 }

@@ -75,26 +75,18 @@ public sealed class SyncTests(EmotyApp app)
         return batchId;
     }
 
-    /// <summary>Polls GET /api/sync/{id} until the batch is completed or failed, failing with its last state after 30 s.</summary>
+    /// <summary>Polls GET /api/sync/{id} until the batch is completed or failed, failing with its last state.</summary>
     private async Task<JsonElement> WaitForAsync(Guid user, Guid batchId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
-        JsonElement body;
-        do
+        JsonElement body = default;
+        await Eventually.TrueAsync(async () =>
         {
             var (status, current, _) = await app.SendAsync(HttpMethod.Get, $"api/sync/{batchId}", user);
             Assert.Equal(HttpStatusCode.OK, status);
             body = current;
-            if (body.GetProperty("status").GetString() is "completed" or "failed")
-            {
-                return body;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new Xunit.Sdk.XunitException($"Sync batch {batchId} did not finish within 30 s; last status: {body}");
+            return body.GetProperty("status").GetString() is "completed" or "failed";
+        }, () => $"Sync batch {batchId} did not finish; last status: {body}");
+        return body;
     }
 
     private async Task<JsonElement[]> ApplyAsync(Guid user, params object[] operations)
@@ -479,16 +471,12 @@ public sealed class SyncRecoveryTimerTests() : OwnAppTests(new() { ["SyncRecover
             });
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(Eventually.PatienceSeconds);
-        string? status;
-        do
+        string? status = null;
+        await Eventually.TrueAsync(async () =>
         {
-            await Task.Delay(250);
             status = (await App.SendAsync(HttpMethod.Get, $"api/sync/{batchId}", user)).Body.GetProperty("status").GetString();
-        }
-        while (status != "completed" && DateTime.UtcNow < deadline);
-
-        Assert.Equal("completed", status);
+            return status == "completed";
+        }, () => $"the stranded batch is {status}, not completed");
         var (_, batch, _) = await App.SendAsync(HttpMethod.Get, $"api/sync/{batchId}", user);
         Assert.Equal("applied", batch.GetProperty("results")[0].GetProperty("status").GetString());
     }

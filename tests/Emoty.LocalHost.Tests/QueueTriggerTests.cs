@@ -1,3 +1,4 @@
+using Emoty.Testing;
 using Azure.Storage.Queues;
 using Emoty.LocalHost.Tests.Infrastructure;
 
@@ -52,7 +53,7 @@ public sealed class QueueTriggerTests(LocalHostFixture fixture)
         await raw.SendMessageAsync(payload);
 
         var poison = new QueueClient(fixture.StorageConnectionString, fixture.EchoIn + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-        await LocalHostFixture.UntilAsync(
+        await Eventually.TrueAsync(
             async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync(32)).Value.Any(m => m.MessageText == payload),
             "the message never reached the poison queue");
         // A copy would have been written by an invocation, and invocations come before the message is settled.
@@ -75,5 +76,5 @@ public sealed class QueueTriggerTests(LocalHostFixture fixture)
 
     /// <summary>Deleted, not merely invisible: ApproximateMessagesCount counts messages being processed too.</summary>
     private Task WaitUntilEmptyAsync(string queueName) =>
-        LocalHostFixture.UntilAsync(async () => await fixture.CountAsync(queueName) == 0, $"{queueName} still holds a message");
+        Eventually.TrueAsync(async () => await fixture.CountAsync(queueName) == 0, $"{queueName} still holds a message");
 }

@@ -42,7 +42,8 @@ public sealed class QueueFaultTests(SyncDatabase db) : IClassFixture<SyncDatabas
             .Returns(async (BinaryData _, TimeSpan? _, TimeSpan? _, CancellationToken token) =>
             {
                 _sendStarted.TrySetResult();
-                await Task.Delay(Timeout.InfiniteTimeSpan, token);
+                // A send that never answers: only its cancellation ends it.
+                await new TaskCompletionSource().Task.WaitAsync(token);
                 return Mock.Of<Response<SendReceipt>>();
             });
 

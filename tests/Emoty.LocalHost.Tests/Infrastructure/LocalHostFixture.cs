@@ -90,15 +90,6 @@ public sealed class LocalHostFixture : IAsyncLifetime
     /// <summary>How long a wait for a positive marker may take before it counts as a hang: it bounds a failure, it times nothing.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>Polls until <paramref name="condition"/> holds (a positive marker); fails with <paramref name="failure"/> after <see cref="Patience"/>.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        for (var deadline = DateTime.UtcNow + Patience; !await condition(); await Task.Delay(100))
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-        }
-    }
-
     /// <summary>Receives (and deletes) messages until <paramref name="predicate"/> holds or <see cref="Patience"/> runs out.</summary>
     public Task<List<QueueMessage>> ReceiveUntilAsync(string queueName, Func<IReadOnlyList<QueueMessage>, bool> predicate) =>
         ReceiveUntilAsync(queueName, predicate, Patience);
