@@ -1,5 +1,5 @@
 using System.Globalization;
-using Emoty.Domain.Errors;
+using Emoty.Domain.Patterns;
 
 namespace Emoty.Domain.Paging;
 
@@ -9,7 +9,7 @@ public sealed record PageQuery(string LimitName, string CursorName, int DefaultL
     /// <summary>The page asked for; any other parameter, or a bad value, is a 400 naming each.</summary>
     public (int Limit, PageCursor? Cursor) Parse(IEnumerable<KeyValuePair<string, string?>> parameters, CursorSigner cursors)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new ValidationErrors();
         var limit = DefaultLimit;
         PageCursor? cursor = null;
         foreach (var (name, value) in parameters)
@@ -24,12 +24,13 @@ public sealed record PageQuery(string LimitName, string CursorName, int DefaultL
             }
             else
             {
-                errors[name] = [name == LimitName ? $"must be an integer from 1 to {MaxLimit}"
+                errors.Add(name, name == LimitName ? $"must be an integer from 1 to {MaxLimit}"
                     : name == CursorName ? "is not a valid cursor"
-                    : "is not a parameter of this route"];
+                    : "is not a parameter of this route");
             }
         }
 
-        return errors.Count > 0 ? throw new EmotyException(ProblemCode.ValidationFailed, "The query parameters are not valid.", errors) : (limit, cursor);
+        errors.ThrowIfAny("The query parameters are not valid.");
+        return (limit, cursor);
     }
 }
