@@ -517,9 +517,16 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             text.Where((c, i) => c == '-' && (i == 0 || !char.IsLetterOrDigit(text[i - 1]))).Any();
 
         /// <summary>
+        /// For public patterns the word indexes hold the filters too (migration 0017), so a word and a selective filter meet inside the index and
+        /// only the rows matching both are fetched from the heap (word + size 16-32: 20,629 heap pages read for 565 name matches, now 563).
+        /// A GIN index answers equality only: a range of sizes is written as the list of its values,
+        /// each looked up exactly, where a range is two open-ended scans of which one reads nearly every entry (size &lt;= 32: a million rows,
+        /// 56 ms). A flag is a one-value list too: "= true" folds into the bare column, which only a btree index can use.
+        /// <para>
         /// The caller's own and shared branches start from a few thousand rows at most, so there the scalars are written so that the GIN index
         /// cannot serve them: the planner underrates a GIN range scan and would AND a bitmap of tens of thousands of rows onto the caller's few
         /// (measured: 70 ms instead of 2 at a million rows). A null <paramref name="tsQuery"/> leaves the text match out.
+        /// </para>
         /// </summary>
         private string BuildFilters(bool scalarsIndexable, string? tsQuery)
         {
@@ -589,19 +596,23 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 Add($"{Scalar("p.complexity_score", " + 0")} <= @complexityMax", "complexityMax", cmax);
             }
 
-            if (q.SizeMin is { } smin)
+            if (q.SizeMin is not null || q.SizeMax is not null)
             {
-                Add($"{Scalar("p.size", " + 0")} >= @sizeMin", "sizeMin", smin);
-            }
-
-            if (q.SizeMax is { } smax)
-            {
-                Add($"{Scalar("p.size", " + 0")} <= @sizeMax", "sizeMax", smax);
+                var (low, high) = (q.SizeMin ?? PatternRules.MinSize, q.SizeMax ?? PatternRules.MaxSize);
+                if (scalarsIndexable)
+                {
+                    Add("p.size = ANY (@sizes)", "sizes", Enumerable.Range(low, high - low + 1).ToArray());
+                }
+                else
+                {
+                    Add("(p.size + 0) BETWEEN @sizeMin AND @sizeMax", "sizeMin", low);
+                    Parameters.Add("sizeMax", high);
+                }
             }
 
             if (q.IsAiGenerated is { } ai)
             {
-                Add($"{Scalar("p.is_ai_generated", " IS TRUE")} = @isAiGenerated", "isAiGenerated", ai);
+                Add(scalarsIndexable ? "p.is_ai_generated = ANY (@isAiGenerated)" : "(p.is_ai_generated IS TRUE) = ANY (@isAiGenerated)", "isAiGenerated", new[] { ai });
             }
 
             if (q.CreatedAfter is { } after)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Emoty.Domain.Persistence;
 using Emoty.LocalHost;
 using Emoty.Testing;
 
@@ -85,6 +86,9 @@ public sealed class HttpApp : IAsyncDisposable
         var all = times.SelectMany(t => t).ToList();
         return (all.Count, all.Count / elapsed, errors, Stats.Of(all));
     }
+
+    /// <summary>Removes what <see cref="WritesAsync"/> wrote (parameter: creator), so that the seeded data stays the same from run to run.</summary>
+    public const string DeleteWrittenSql = FeedWriters.JoinSql + "; DELETE FROM patterns WHERE user_id = @creator AND (name = 'Bench sunrise meadow' OR name LIKE 'Bench sunset garden %')";
 
     /// <summary>Creates <paramref name="count"/> patterns one at a time, then updates each once: what every index costs a write.</summary>
     public async Task<(Stats Create, Stats Update)> WritesAsync(Guid creator, int count)

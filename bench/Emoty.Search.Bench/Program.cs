@@ -5,6 +5,8 @@
 // SQL of it. Prints p50/p95/p99/max per shape and the ratio project / straightforward, checks the
 // targets of docs/benchmarks.md at the largest size, and draws docs/search-p99.png.
 //   dotnet run -c Release --project bench/Emoty.Search.Bench [-- --patterns 10000,100000,1000000 --seed 1 --runs 200 --budget 20 --no-http --only TEXT]
+//   --slowest N: after each shape, its N slowest searches in the project (to --explain them).
+//   --writes N: only the write cost, N creates then N updates of one pattern over HTTP on the largest size (what every index costs a write).
 using System.Diagnostics;
 using Dapper;
 using Emoty.Admin.Generator;
@@ -23,6 +25,7 @@ var root = RepositoryRoot();
 var budget = TimeSpan.FromSeconds(int.Parse(Argument("--budget", "20")));
 // --only TEXT keeps the shapes whose name contains it (while working on one).
 var only = Argument("--only", "");
+var slowest = int.Parse(Argument("--slowest", "0"));
 var shapes = Workload.Shapes().Where(s => s.Name.Contains(only, StringComparison.Ordinal)).ToList();
 var results = new Dictionary<int, List<Result>>();
 var ok = true;
@@ -43,6 +46,27 @@ if (Argument("--explain", "") is { Length: > 0 } explain)
         Console.WriteLine($"-- {name}\n{sql}\n{string.Join('\n', plan)}\n");
     }
 
+    return 0;
+}
+
+if (Argument("--writes", "") is { Length: > 0 } writeCount)
+{
+    var connectionString = await SeededDatabaseAsync(sizes[^1], seed);
+    await using var database = PostgresSetup.CreateDataSource(connectionString);
+    await using var connection = await database.OpenConnectionAsync();
+    var creator = (await Workload.ReadAsync(connection)).Creators[0];
+    // The project's indexes only: the straightforward design's are the benchmark's, not a cost the app pays
+    // (the next run builds them again).
+    await connection.ExecuteAsync(
+        "DROP INDEX IF EXISTS bench_straightforward_search_idx, bench_straightforward_tags_idx, bench_straightforward_filters_idx");
+    await using (var app = await HttpApp.StartAsync(root, connectionString))
+    {
+        var writes = await app.WritesAsync(creator, int.Parse(writeCount));
+        Console.WriteLine($"{sizes[^1]:N0} patterns, one pattern over HTTP, {writeCount} each: create p50 {writes.Create.P50:N2} p95 {writes.Create.P95:N2} ms, update p50 {writes.Update.P50:N2} p95 {writes.Update.P95:N2} ms");
+    }
+
+    // The seeded data stays as the generator made it for the next run.
+    await connection.ExecuteAsync(HttpApp.DeleteWrittenSql, new { creator });
     return 0;
 }
 
@@ -75,11 +99,12 @@ foreach (var size in sizes)
             return (PatternSearchQuery.Parse(Parameters(text), TestCursors.Signer), caller, text);
         }
 
+        var projectRuns = new List<(int Run, double Ms)>();
         var project = await Measure.TimeAsync(runs, budget, async run =>
         {
             var (query, caller, _) = Draw(run);
             await store.SearchAsync(query, caller, CancellationToken.None);
-        });
+        }, (run, ms) => projectRuns.Add((run, ms)));
         var plain = await Measure.TimeAsync(runs, budget, async run =>
         {
             var (query, caller, _) = Draw(run);
@@ -91,6 +116,11 @@ foreach (var size in sizes)
             await app.SearchAsync(text, caller);
         });
         rows.Add(Print(new Result(shape.Name, shape.TargetMs, project, http, plain)));
+        foreach (var (run, ms) in projectRuns.OrderByDescending(r => r.Ms).Take(slowest))
+        {
+            var (_, caller, text) = Draw(run);
+            Console.WriteLine($"      {ms,8:N2} ms  {text}{(caller is { } c ? $"  (--as {c})" : "")}");
+        }
     }
 
     foreach (var (name, signedIn, draw) in Workload.PagedShapes().Where(s => s.Name.Contains(only, StringComparison.Ordinal)))
@@ -151,6 +181,7 @@ foreach (var size in sizes)
             Console.WriteLine($"  target over HTTP (>= 1,500/s, 0 errors, p99 <= 40 ms): {(met ? "met" : "NOT met")}");
             var writes = await app.WritesAsync(workload.Creators[0], 300);
             Console.WriteLine($"  one pattern over HTTP, 300 each: create p50 {writes.Create.P50:N2} ms, update p50 {writes.Update.P50:N2} ms");
+            await straightforward.ExecuteAsync(HttpApp.DeleteWrittenSql, new { creator = workload.Creators[0] });
         }
     }
 
@@ -211,11 +242,14 @@ async Task<string> SeededDatabaseAsync(int patterns, int seed)
         Console.WriteLine($"seeded in {watch.Elapsed.TotalSeconds:N0} s");
     }
 
-    // The straightforward design finds a word or tag for every visibility in one index of all live
-    // rows; the project's hold public rows only (migration 0016), which its plain SQL cannot use.
+    // The straightforward design finds a word, tag or filter for every visibility in one index of
+    // all live rows each (the word and tag indexes, and the filter index migration 0002 had); the
+    // project's hold public rows only (migrations 0016, 0017), which its plain SQL cannot use.
     await seeding.ExecuteAsync(
         "CREATE INDEX IF NOT EXISTS bench_straightforward_search_idx ON patterns USING gin (search_vector) WHERE deleted_at IS NULL;"
-        + "CREATE INDEX IF NOT EXISTS bench_straightforward_tags_idx ON patterns USING gin (tags) WHERE deleted_at IS NULL",
+        + "CREATE INDEX IF NOT EXISTS bench_straightforward_tags_idx ON patterns USING gin (tags) WHERE deleted_at IS NULL;"
+        + "CREATE INDEX IF NOT EXISTS bench_straightforward_filters_idx ON patterns"
+        + " USING gin (size, difficulty_rating, complexity_score, palette_id, is_ai_generated, created_at) WHERE deleted_at IS NULL",
         commandTimeout: 1200);
     await seeding.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 1200);
     return connectionString;

@@ -83,7 +83,7 @@ public sealed class MigrationTests
         var indexes = (await connection.QueryAsync<(string Name, string Definition)>(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'")).ToDictionary(i => i.Name, i => i.Definition);
 
-        string[] gin = ["patterns_public_search_idx", "patterns_public_name_search_idx", "patterns_public_tags_idx", "patterns_sequence_idx"];
+        string[] gin = ["patterns_public_search_filters_idx", "patterns_public_name_filters_idx", "patterns_sequence_idx"];
         Assert.All(gin, name => Assert.Contains("USING gin", indexes[name]));
         string[] keyset =
         [
