@@ -87,13 +87,16 @@ public sealed class MigrationTests
         Assert.All(gin, name => Assert.Contains("USING gin", indexes[name]));
         string[] keyset =
         [
-            "patterns_public_created_idx", "patterns_public_updated_idx", "patterns_public_likes_idx", "patterns_public_views_idx",
+            "patterns_public_created_idx", "patterns_public_updated_idx", "patterns_public_views_idx",
             "patterns_public_name_idx", "patterns_public_difficulty_idx", "patterns_public_complexity_idx",
             "patterns_owner_created_idx", "patterns_owner_updated_idx",
         ];
         Assert.All(gin.Concat(keyset), name => Assert.Contains("WHERE", indexes[name]));
         Assert.All(gin.Concat(keyset), name => Assert.Contains("deleted_at IS NULL", indexes[name]));
         Assert.All(keyset, name => Assert.EndsWith(", id) WHERE " + indexes[name].Split(" WHERE ")[1], indexes[name]));
+        // The likes index leads with its keyset and carries the filters a walk in likes order tests (migration 0018).
+        Assert.Contains("(like_count, id, created_at,", indexes["patterns_public_likes_filters_idx"]);
+        Assert.Contains("WHERE (is_public AND (deleted_at IS NULL))", indexes["patterns_public_likes_filters_idx"]);
         Assert.Contains("user_analytics_user_key", indexes.Keys);
         Assert.Contains("pattern_shares_recipient_idx", indexes.Keys);
         Assert.Contains("pattern_collection_items_order_idx", indexes.Keys);

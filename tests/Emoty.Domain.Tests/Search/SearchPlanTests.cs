@@ -108,6 +108,12 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
     // A selective filter meets the word inside the index: only rows matching both reach the heap.
     [InlineData("query={word}&is_ai_generated=true", false)]
     [InlineData("query={word}&size_min=16&size_max=32", false)]
+    // Ranges are tested on the likes index's entries by the window's walk: the last 180 days of the
+    // generator's data (the most liked patterns are old), and its last day, which a walk of the likes
+    // index would read from end to end to find.
+    [InlineData("query={word}&created_after=2026-05-05T00:00:00Z", false)]
+    [InlineData("query={word}&created_after=2026-10-31T00:00:00Z", false)]
+    [InlineData("query={word}&difficulty_min=4&complexity_min=5", false)]
     public async Task the_pages_a_search_reads_do_not_grow_with_how_common_its_word_is(string shape, bool signedIn)
     {
         var ranks = new[] { 0, 1, 5, 20, 100, 300, 600, 1000, seeded.Words.Count / 2, seeded.Words.Count - 1 };
