@@ -52,6 +52,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     /// <summary>How many public patterns a page first walks in its own order.</summary>
     private const int Window = 2000;
 
+    /// <summary>How many more a window that found a third of a page walks (<see cref="FurtherWalkAsync"/>).</summary>
+    private const int FurtherWalk = 2 * Window;
+
     private const string TsQuery = "websearch_to_tsquery('english', @query)";
 
     // The same query with every word restricted to the name (weight A), or to the name and tags (A, B).
@@ -86,6 +89,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             if (plan.WindowSql() is { } window)
             {
                 publicRows = await CandidatesAsync(connection, plan.WalkTestsScalars ? ForValues(window) : window, plan, cancellationToken);
+                if (publicRows.Count < plan.BranchLimit && publicRows.Count * 3 >= plan.BranchLimit && !plan.WordIndexHoldsAFilter)
+                {
+                    publicRows.AddRange(await FurtherWalkAsync(connection, query, caller, publicRows[^1], cancellationToken));
+                }
             }
 
             if (publicRows is null || publicRows.Count < plan.BranchLimit)
@@ -115,6 +122,21 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         var facets = query.IncludeFacets ? await FacetsAsync(connection, plan, cancellationToken) : null;
         await transaction.CommitAsync(cancellationToken);
         return new SearchPage(rows, next, total, exact, facets);
+    }
+
+    /// <summary>
+    /// A window that found a third of a page or more saw matches dense enough that walking on finds the rest sooner than the planned
+    /// statement, which reads every match of the word ("pixel" in the last 180 days: 12 hits in the first 2,000, then 6,924 name
+    /// matches read to sort). It walks <see cref="FurtherWalk"/> more rows after its last hit, in the same order, so it stays exact;
+    /// what it finds counts only if it completes the page. Not when the word index holds one of the filters: there the planned statement
+    /// reads only the rows matching both, and walking on cost more (word + AI-generated p99 7.7 → 16.1 ms).
+    /// </summary>
+    private static async Task<List<(Guid Id, object Value)>> FurtherWalkAsync(
+        NpgsqlConnection connection, PatternSearchQuery query, Guid? caller, (Guid Id, object Value) lastHit, CancellationToken cancellationToken)
+    {
+        var further = new SearchSql(query with { Cursor = SearchCursor.After(query, lastHit.Value, lastHit.Id) }, caller, walk: FurtherWalk);
+        var window = further.WindowSql()!;
+        return await CandidatesAsync(connection, further.WalkTestsScalars ? ForValues(window) : window, further, cancellationToken);
     }
 
     /// <summary>For EXPLAIN in tests.</summary>
@@ -248,6 +270,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// </summary>
         public bool WalkTestsScalars => (_query.Sort is PatternSort.Relevance or PatternSort.LikeCount) && HasWalkScalars(_query);
 
+        /// <summary>Whether a filter meets the word inside its GIN index (migration 0017), so the planned statement reads only rows that match both.</summary>
+        public bool WordIndexHoldsAFilter =>
+            _query.Tags.Count > 0 || _query.AnyTags.Count > 0 || _query.PaletteId is not null || _query.SizeMin is not null || _query.SizeMax is not null
+            || _query.IsAiGenerated is not null;
+
         private static bool HasWalkScalars(PatternSearchQuery q) =>
             q.DifficultyMin is not null || q.DifficultyMax is not null || q.ComplexityMin is not null || q.ComplexityMax is not null
             || q.SizeMin is not null || q.SizeMax is not null || q.IsAiGenerated is not null || q.CreatedAfter is not null || q.CreatedBefore is not null;
@@ -255,9 +282,13 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// <summary>Browsing (no word, tag or filter) walks the sort index whatever the values: one generic plan serves it.</summary>
         public bool DependsOnValues => _filters != LiveOnly;
 
-        public SearchSql(PatternSearchQuery query, Guid? caller)
+        private readonly int _walk;
+
+        /// <param name="walk">How many public patterns the window walks.</param>
+        public SearchSql(PatternSearchQuery query, Guid? caller, int walk = Window)
         {
             _query = query;
+            _walk = walk;
             _caller = caller;
             _sortExpression = query.Sort switch
             {
@@ -327,7 +358,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 SELECT w.id, w.sort_value FROM (
                     SELECT p.id, {key} AS sort_value, ({hit}) AS hit
                     FROM patterns p{(text ? ", terms" : "")} WHERE p.is_public AND {LiveOnly}{(WalkTestsScalars ? _walkScalars : "")}{keyset}
-                    ORDER BY {order} LIMIT {Window}
+                    ORDER BY {order} LIMIT {_walk}
                 ) w
                 WHERE w.hit LIMIT @branchLimit
                 """;

@@ -148,6 +148,53 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         Assert.True(costs.All(c => c.Pages <= Bound), $"'{shape}' read more than {Bound:N0} pages for some words:\n{report}");
     }
 
+    /// <summary>
+    /// Windows, the walk after a window and the planned statements are shortcuts to what one plain ordered query returns: every
+    /// public match in sort order. Whichever of them answers (it depends on how common the word is and on the filter), the first
+    /// two pages must be that query's first forty rows.
+    /// </summary>
+    [Theory]
+    [InlineData("", "true")]
+    [InlineData("&created_after=2026-05-05T00:00:00Z", "p.created_at > '2026-05-05T00:00:00Z'")]
+    [InlineData("&difficulty_min=2&difficulty_max=4", "p.difficulty_rating BETWEEN 2 AND 4")]
+    [InlineData("&complexity_min=5", "p.complexity_score >= 5")]
+    [InlineData("&size_min=16&size_max=32", "p.size BETWEEN 16 AND 32")]
+    [InlineData("&is_ai_generated=true", "p.is_ai_generated")]
+    [InlineData("&tags=cute", "p.tags @> '{cute}'")]
+    [InlineData("&sort=like_count&created_after=2026-05-05T00:00:00Z", "p.created_at > '2026-05-05T00:00:00Z'")]
+    public async Task every_path_of_the_store_returns_what_one_plain_ordered_query_returns(string filters, string sqlFilter)
+    {
+        await using var database = PostgresSetup.CreateDataSource(seeded.ConnectionString);
+        var store = new PatternSearchStore(database, TestCursors.Signer);
+        await using var connection = await database.OpenConnectionAsync();
+        var byLikes = filters.Contains("sort=like_count", StringComparison.Ordinal);
+        var order = byLikes
+            ? "p.like_count DESC, p.id DESC"
+            : """
+              CASE WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'A') THEN 3
+                   WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'AB') THEN 2 ELSE 1 END DESC, p.like_count DESC, p.id DESC
+              """;
+        var ranks = new[] { 0, 1, 2, 5, 10, 20, 50, 100, 200, 300, 600, 1000, seeded.Words.Count / 2, seeded.Words.Count - 1 };
+        foreach (var rank in ranks.Where(r => r < seeded.Words.Count).Distinct())
+        {
+            var word = seeded.Words[rank].Word;
+            var expected = (await connection.QueryAsync<Guid>($"""
+                SELECT p.id FROM patterns p, websearch_to_tsquery('english', @word) AS q
+                WHERE p.is_public AND p.deleted_at IS NULL AND p.search_vector @@ q AND {sqlFilter}
+                ORDER BY {order} LIMIT 40
+                """, new { word })).ToList();
+            var first = await store.SearchAsync(Query($"query={word}{filters}"), caller: null, CancellationToken.None);
+            var actual = first.Data.Select(p => p.Id).ToList();
+            if (first.NextCursor is { } cursor)
+            {
+                var second = await store.SearchAsync(Query($"query={word}{filters}&cursor={Uri.EscapeDataString(cursor)}"), caller: null, CancellationToken.None);
+                actual.AddRange(second.Data.Select(p => p.Id));
+            }
+
+            Assert.True(expected.SequenceEqual(actual), $"'query={word}{filters}' (word rank {rank}) returned {actual.Count} rows that differ from the plain query's {expected.Count}");
+        }
+    }
+
     private PatternSearchQuery Query(string shape)
     {
         var text = shape
