@@ -247,6 +247,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         private readonly string _filters;
         private readonly string _windowFilters;
         private readonly string _walkScalars;
+        private readonly int _walk;
         private readonly string _personalFilters;
         private readonly string _nameClassFilters;
         private readonly string _sortExpression;
@@ -275,6 +276,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             _query.Tags.Count > 0 || _query.AnyTags.Count > 0 || _query.PaletteId is not null || _query.SizeMin is not null || _query.SizeMax is not null
             || _query.IsAiGenerated is not null;
 
+        /// <summary>The word index holds the search's filters, and the walk tests them all on the likes index (size, the AI flag; no tag or palette).</summary>
+        private bool WalkTestsAllTheWordIndexHolds =>
+            WalkTestsScalars && WordIndexHoldsAFilter && _query.Tags.Count == 0 && _query.AnyTags.Count == 0 && _query.PaletteId is null;
+
         private static bool HasWalkScalars(PatternSearchQuery q) =>
             q.DifficultyMin is not null || q.DifficultyMax is not null || q.ComplexityMin is not null || q.ComplexityMax is not null
             || q.SizeMin is not null || q.SizeMax is not null || q.IsAiGenerated is not null || q.CreatedAfter is not null || q.CreatedBefore is not null;
@@ -282,11 +287,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// <summary>Browsing (no word, tag or filter) walks the sort index whatever the values: one generic plan serves it.</summary>
         public bool DependsOnValues => _filters != LiveOnly;
 
-        private readonly int _walk;
-
         /// <param name="walk">
-        /// How many public patterns the window walks. By default a quarter of <see cref="Window"/> when the word index holds the search's
-        /// filters and the walk tests them all on the likes index (size, the AI flag): the walk then meets matches at the word's own density,
+        /// How many public patterns the window walks. By default a quarter of <see cref="Window"/> when <see cref="WalkTestsAllTheWordIndexHolds"/>: the walk then meets matches at the word's own density,
         /// and the planned statement reads only rows matching both, so the window pays only for a word that fills a page in 500 rows
         /// ("parrot" with size 16-32 walked 2,000 rows for 8 hits in 14 ms, where the planned statement took 1.2). A tag or palette is not
         /// on the likes index and thins the walk's hits, so with one the window keeps its length ("heart" with a palette: 7 hits in 500,
@@ -295,9 +297,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         public SearchSql(PatternSearchQuery query, Guid? caller, int? walk = null)
         {
             _query = query;
-            var walkTestsWhatTheIndexHolds = (query.SizeMin is not null || query.SizeMax is not null || query.IsAiGenerated is not null)
-                && query.Tags.Count == 0 && query.AnyTags.Count == 0 && query.PaletteId is null;
-            _walk = walk ?? (walkTestsWhatTheIndexHolds ? Window / 4 : Window);
+            _walk = walk ?? (WalkTestsAllTheWordIndexHolds ? Window / 4 : Window);
             _caller = caller;
             _sortExpression = query.Sort switch
             {
@@ -656,7 +656,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
             if (scalarsInWalk)
             {
-                q = q with { DifficultyMin = null, DifficultyMax = null, ComplexityMin = null, ComplexityMax = null, SizeMin = null, SizeMax = null, IsAiGenerated = null, CreatedAfter = null, CreatedBefore = null };
+                q = q with
+                {
+                    DifficultyMin = null, DifficultyMax = null, ComplexityMin = null, ComplexityMax = null,
+                    SizeMin = null, SizeMax = null, IsAiGenerated = null, CreatedAfter = null, CreatedBefore = null,
+                };
             }
 
             if (q.DifficultyMin is { } dmin)
