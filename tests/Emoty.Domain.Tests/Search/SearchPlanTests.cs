@@ -161,16 +161,17 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
     [InlineData("&size_min=16&size_max=32", "p.size BETWEEN 16 AND 32")]
     [InlineData("&is_ai_generated=true", "p.is_ai_generated")]
     [InlineData("&tags=cute", "p.tags @> '{cute}'")]
-    [InlineData("&sort=like_count&created_after=2026-05-05T00:00:00Z", "p.created_at > '2026-05-05T00:00:00Z'")]
-    public async Task every_path_of_the_store_returns_what_one_plain_ordered_query_returns(string filters, string sqlFilter)
+    [InlineData("&sort=like_count&created_after=2026-05-05T00:00:00Z", "p.created_at > '2026-05-05T00:00:00Z'", "p.like_count DESC, p.id DESC")]
+    // The other sort keys walk their own index, and a window there walks on after its last hit too.
+    [InlineData("&sort=created_at", "true", "p.created_at DESC, p.id DESC")]
+    [InlineData("&sort=name&direction=asc", "true", "p.name COLLATE \"C\" ASC, p.id ASC")]
+    [InlineData("&sort=complexity_score&difficulty_min=3", "p.difficulty_rating >= 3", "p.complexity_score DESC, p.id DESC")]
+    public async Task every_path_of_the_store_returns_what_one_plain_ordered_query_returns(string filters, string sqlFilter, string? sqlOrder = null)
     {
         await using var database = PostgresSetup.CreateDataSource(seeded.ConnectionString);
         var store = new PatternSearchStore(database, TestCursors.Signer);
         await using var connection = await database.OpenConnectionAsync();
-        var byLikes = filters.Contains("sort=like_count", StringComparison.Ordinal);
-        var order = byLikes
-            ? "p.like_count DESC, p.id DESC"
-            : """
+        var order = sqlOrder ?? """
               CASE WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'A') THEN 3
                    WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'AB') THEN 2 ELSE 1 END DESC, p.like_count DESC, p.id DESC
               """;
