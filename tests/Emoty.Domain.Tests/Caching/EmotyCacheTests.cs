@@ -49,6 +49,7 @@ public sealed class EmotyCacheTests
         await using var server = await PrivateRedis.StartAsync();
         await using var redis = new RedisConnection(server.ConnectionString, NullLogger<RedisConnection>.Instance);
         using var cache = new EmotyCache(Settings, redis, NullLoggerFactory.Instance);
+        await ConnectedAsync(redis);
         Assert.False(await cache.GetOrSetAsync("outage", "outage", _ => Task.FromResult(false), CancellationToken.None));
         Assert.False(await cache.GetOrSetAsync("outage", "outage", _ => Task.FromResult(true), CancellationToken.None));
         var failed = new TaskCompletionSource();
@@ -71,5 +72,28 @@ public sealed class EmotyCacheTests
         await server.StartAgainAsync();
         await restored.Task;
         Assert.True(await cache.GetOrSetAsync("outage", "outage", _ => Task.FromResult(true), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// The multiplexer's first connection may time out on a busy machine (it then connects in the background): until it is up
+    /// the cache rightly reads through to the database, and the test's first read would cache nothing.
+    /// </summary>
+    private static async Task ConnectedAsync(RedisConnection redis)
+    {
+        var multiplexer = await redis.GetAsync();
+        var connected = new TaskCompletionSource();
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                connected.TrySetResult();
+            }
+        };
+        if (multiplexer.IsConnected)
+        {
+            connected.TrySetResult();
+        }
+
+        await connected.Task;
     }
 }
