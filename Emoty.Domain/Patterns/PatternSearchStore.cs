@@ -5,7 +5,9 @@ using System.Text.Json.Serialization;
 using Dapper;
 using Emoty.Domain.Access;
 using Emoty.Domain.Paging;
+using Emoty.Domain.Persistence;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Emoty.Domain.Patterns;
 
@@ -75,41 +77,50 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     /// </summary>
     private static string ForValues(string sql) => $"SET LOCAL plan_cache_mode = force_custom_plan;\n{sql};\nSET LOCAL plan_cache_mode = auto";
 
+    /// <summary>
+    /// A read-only transaction for the settings. BEGIN and the settings ride in the search's first statement and COMMIT in its last,
+    /// and the planned statement runs inside the page, so browsing is one round trip (it was four: settings, candidates, page,
+    /// COMMIT) and a word two. A search that fails half-way leaves the transaction open, and the pool rolls it back when the
+    /// connection comes back.
+    /// </summary>
+    private const string Begin = "BEGIN READ ONLY;\n" + PlannerSettings;
+
     public async Task<SearchPage> SearchAsync(PatternSearchQuery query, Guid? caller, CancellationToken cancellationToken)
     {
         var plan = new SearchSql(query, caller);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // BEGIN is sent with the first command and SET LOCAL rides in it: no extra round trip.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(PlannerSettings, transaction: transaction, cancellationToken: cancellationToken));
-
-        List<(Guid Id, object Value)>? publicRows = null;
-        if (plan.HasPublic)
+        var begin = Begin;
+        string First(string sql)
         {
-            if (plan.WindowSql() is { } window)
-            {
-                publicRows = await CandidatesAsync(connection, plan.WalkTestsScalars ? ForValues(window) : window, plan, cancellationToken);
-                if (publicRows.Count < plan.BranchLimit && publicRows.Count * 3 >= plan.BranchLimit && !plan.WordIndexHoldsAFilter)
-                {
-                    publicRows.AddRange(await FurtherWalkAsync(connection, query, caller, publicRows[^1], cancellationToken));
-                }
-            }
-
-            if (publicRows is null || publicRows.Count < plan.BranchLimit)
-            {
-                publicRows = await CandidatesAsync(connection, plan.DependsOnValues ? ForValues(plan.PlannedSql()) : plan.PlannedSql(), plan, cancellationToken);
-            }
+            var text = begin + sql;
+            begin = "";
+            return text;
         }
 
-        var rows = (await connection.QueryAsync<PatternResource>(new CommandDefinition(
-            plan.PageSql(publicRows), plan.Parameters, transaction, cancellationToken: cancellationToken))).AsList();
+        // The public candidates a window found, when they fill the page; otherwise the planned statement runs inside the page.
+        List<(Guid Id, object Value)>? publicRows = null;
+        if (plan.HasPublic && plan.WindowSql() is { } window)
+        {
+            var found = await CandidatesAsync(connection, First(plan.WalkTestsScalars ? ForValues(window) : window), plan, cancellationToken);
+            if (found.Count < plan.BranchLimit && found.Count * 3 >= plan.BranchLimit && !plan.WordIndexHoldsAFilter)
+            {
+                found.AddRange(await FurtherWalkAsync(connection, query, caller, found[^1], cancellationToken));
+            }
+
+            publicRows = found.Count >= plan.BranchLimit ? found : null;
+        }
+
+        var last = !query.IncludeTotal && !query.IncludeFacets;
+        var page = plan.PageSql(publicRows);
+        var pageSql = First(publicRows is null && plan.HasPublic && plan.DependsOnValues ? ForValues(page) : page) + (last ? ";\nCOMMIT" : "");
+        var rows = (await connection.QueryAsync<PatternResource>(new CommandDefinition(pageSql, plan.Parameters, cancellationToken: cancellationToken))).AsList();
 
         string? next = null;
         if (rows.Count > query.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
-            var last = rows[^1];
-            next = SearchCursor.After(query, SortValue(query.Sort, last), last.Id).Encode(cursors);
+            var lastRow = rows[^1];
+            next = SearchCursor.After(query, SortValue(query.Sort, lastRow), lastRow.Id).Encode(cursors);
         }
 
         long? total = null;
@@ -120,7 +131,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         }
 
         var facets = query.IncludeFacets ? await FacetsAsync(connection, plan, cancellationToken) : null;
-        await transaction.CommitAsync(cancellationToken);
+        if (!last)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("COMMIT", cancellationToken: cancellationToken));
+        }
+
         return new SearchPage(rows, next, total, exact, facets);
     }
 
@@ -140,7 +155,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     }
 
     /// <summary>For EXPLAIN in tests.</summary>
-    internal static IEnumerable<(string Name, string Sql, DynamicParameters Parameters)> StatementsFor(PatternSearchQuery query, Guid? caller)
+    internal static IEnumerable<(string Name, string Sql, SqlParameters Parameters)> StatementsFor(PatternSearchQuery query, Guid? caller)
     {
         var plan = new SearchSql(query, caller);
         if (plan.WindowSql() is { } window)
@@ -153,7 +168,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             yield return ("planned", plan.PlannedSql(), plan.Parameters);
         }
 
-        yield return ("page", plan.PageSql(plan.HasPublic ? [] : null), plan.Parameters);
+        // As it runs after a window that came up short, or with none: the planned statement inside it.
+        yield return ("page", plan.PageSql(publicRows: null), plan.Parameters);
         yield return ("count", CountSql(plan), plan.Parameters);
         yield return ("facets", FacetsSql(plan), plan.Parameters);
     }
@@ -253,7 +269,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         private readonly string _sortExpression;
         private readonly string _keyset;
 
-        public DynamicParameters Parameters { get; } = new();
+        public SqlParameters Parameters { get; } = new();
 
         /// <summary>The page, one more to tell whether a next page exists, and the offset.</summary>
         public int BranchLimit { get; }
@@ -312,7 +328,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 PatternSort.Relevance => RelevanceKey($"CASE WHEN p.search_vector @@ {InName} THEN 3 WHEN p.search_vector @@ {InNameOrTags} THEN 2 ELSE 1 END"),
                 _ => throw new ArgumentOutOfRangeException(nameof(query)),
             };
-            Parameters.Add("caller", caller, System.Data.DbType.Guid);
+            Parameters.Add("caller", caller, NpgsqlDbType.Uuid);
             BranchLimit = query.Limit + 1 + (query.Offset ?? 0);
             Parameters.Add("take", query.Limit + 1);
             Parameters.Add("offset", query.Offset ?? 0);
@@ -381,11 +397,15 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             ? PublicByClass()
             : $"SELECT p.id, {_sortExpression} AS sort_value FROM patterns p WHERE p.is_public AND {_filters}{_keyset} ORDER BY {OrderBy(_sortExpression, "p.id")} LIMIT @branchLimit";
 
-        /// <param name="publicRows">Null when the search excludes public patterns.</param>
+        /// <param name="publicRows">The public candidates a window found; null to take them with <see cref="PlannedSql"/> inside the page.</param>
         public string PageSql(List<(Guid Id, object Value)>? publicRows)
         {
             var branches = new List<string>(3);
-            if (publicRows is not null)
+            if (HasPublic && publicRows is null)
+            {
+                branches.Add($"({PlannedSql()})");
+            }
+            else if (HasPublic && publicRows is not null)
             {
                 Parameters.Add("publicIds", publicRows.Select(r => r.Id).ToArray());
                 Parameters.Add("publicValues", SortValues(publicRows));
@@ -611,10 +631,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             var q = _query;
             var where = new StringBuilder(LiveOnly);
             string Scalar(string column, string neutral) => scalarsIndexable ? column : $"({column}{neutral})";
-            void Add(string clause, string name, object? value, System.Data.DbType? type = null)
+            void Add(string clause, string name, object value)
             {
                 where.Append(" AND ").Append(clause);
-                Parameters.Add(name, value, type);
+                Parameters.Add(name, value);
             }
 
             if (q.Query is { Length: > 0 } text)

@@ -196,6 +196,26 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         }
     }
 
+    [Theory]
+    [InlineData("query={common}")]
+    [InlineData("query={mid}&include=total,facets")]
+    [InlineData("sort=like_count")]
+    public async Task a_search_leaves_no_transaction_and_no_planner_setting_on_its_connection(string shape)
+    {
+        // One physical connection: the next one opened is the one the search gave back.
+        await using var database = PostgresSetup.CreateDataSource(seeded.ConnectionString + ";Maximum Pool Size=1");
+        var store = new PatternSearchStore(database, TestCursors.Signer);
+        await store.SearchAsync(Query(shape), seeded.Caller, CancellationToken.None);
+
+        await using var connection = await database.OpenConnectionAsync();
+        var (seqscan, jit, readOnly) = await connection.QuerySingleAsync<(string, string, string)>(
+            "SELECT current_setting('enable_seqscan'), current_setting('jit'), current_setting('transaction_read_only')");
+        Assert.Equal(("on", "on", "off"), (seqscan, jit, readOnly));
+        // A savepoint needs a transaction block: refused, none is open.
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("SAVEPOINT probe"));
+        Assert.Equal(PostgresErrorCodes.NoActiveSqlTransaction, refused.SqlState);
+    }
+
     private PatternSearchQuery Query(string shape)
     {
         var text = shape
