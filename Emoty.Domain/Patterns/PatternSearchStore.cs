@@ -89,19 +89,13 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     {
         var plan = new SearchSql(query, caller);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var begin = Begin;
-        string First(string sql)
-        {
-            var text = begin + sql;
-            begin = "";
-            return text;
-        }
 
         // The public candidates a window found, when they fill the page; otherwise the planned statement runs inside the page.
         List<(Guid Id, object Value)>? publicRows = null;
-        if (plan.HasPublic && plan.WindowSql() is { } window)
+        var window = plan.HasPublic ? plan.WindowSql() : null;
+        if (window is not null)
         {
-            var found = await CandidatesAsync(connection, First(plan.WalkTestsScalars ? ForValues(window) : window), plan, cancellationToken);
+            var found = await CandidatesAsync(connection, Begin + (plan.WalkTestsScalars ? ForValues(window) : window), plan, cancellationToken);
             if (found.Count < plan.BranchLimit && found.Count * 3 >= plan.BranchLimit && !plan.WordIndexHoldsAFilter)
             {
                 found.AddRange(await FurtherWalkAsync(connection, query, caller, found[^1], cancellationToken));
@@ -112,7 +106,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
         var last = !query.IncludeTotal && !query.IncludeFacets;
         var page = plan.PageSql(publicRows);
-        var pageSql = First(publicRows is null && plan.HasPublic && plan.DependsOnValues ? ForValues(page) : page) + (last ? ";\nCOMMIT" : "");
+        var pageSql = (window is null ? Begin : "")
+            + (publicRows is null && plan.HasPublic && plan.DependsOnValues ? ForValues(page) : page)
+            + (last ? ";\nCOMMIT" : "");
         var rows = (await connection.QueryAsync<PatternResource>(new CommandDefinition(pageSql, plan.Parameters, cancellationToken: cancellationToken))).AsList();
 
         string? next = null;
