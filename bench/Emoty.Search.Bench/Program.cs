@@ -145,45 +145,36 @@ foreach (var size in sizes)
         Guid? caller = signedIn ? workload.Callers[0] : null;
         var text = draw(random);
         var first = PatternSearchQuery.Parse(Parameters(text), TestCursors.Signer);
-        var projectTimes = new List<double>();
-        var plainTimes = new List<double>();
-        var httpTimes = new List<double>();
+        // Each design pages through on its own, as one client would. Interleaved page by page, the straightforward design's
+        // scans (up to 800 ms a page at a million patterns, more than the buffer pool) ran between the project's pages, and
+        // every project page started cold.
         string? cursor = null;
-        string? httpCursor = null;
-        (object Value, Guid Id)? position = null;
-        for (var page = 0; page < 51; page++)
+        var pageTexts = new List<string>();
+        var projectTimes = await PageThroughAsync(async page =>
         {
-            var query = cursor is null ? first : PatternSearchQuery.Parse(Parameters($"{text}&cursor={Uri.EscapeDataString(cursor)}"), TestCursors.Signer);
-            var watch = Stopwatch.StartNew();
-            cursor = (await store.SearchAsync(query, caller, CancellationToken.None)).NextCursor;
-            var projectMs = watch.Elapsed.TotalMilliseconds;
-            watch.Restart();
+            var pageText = page == 0 ? text : $"{text}&cursor={Uri.EscapeDataString(cursor!)}";
+            pageTexts.Add(pageText);
+            cursor = (await store.SearchAsync(PatternSearchQuery.Parse(Parameters(pageText), TestCursors.Signer), caller, CancellationToken.None)).NextCursor;
+            return cursor is not null;
+        });
+        (object Value, Guid Id)? position = null;
+        var plainTimes = await PageThroughAsync(async _ =>
+        {
             position = await Straightforward.SearchAsync(straightforward, first, caller, position);
-            var plainMs = watch.Elapsed.TotalMilliseconds;
-            if (app is not null)
-            {
-                watch.Restart();
-                httpCursor = await app.SearchAsync(page == 0 ? text : $"{text}&cursor={Uri.EscapeDataString(httpCursor!)}", caller);
-                if (page > 0)
-                {
-                    httpTimes.Add(watch.Elapsed.TotalMilliseconds);
-                }
-            }
-
-            // The first page is a search like any other; what paging adds is every page after it.
-            if (page > 0)
-            {
-                projectTimes.Add(projectMs);
-                plainTimes.Add(plainMs);
-            }
-
-            if (cursor is null || position is null || (app is not null && httpCursor is null))
-            {
-                break;
-            }
-        }
+            return position is not null;
+        });
+        string? httpCursor = null;
+        var httpTimes = app is null ? [] : await PageThroughAsync(async page =>
+        {
+            httpCursor = await app.SearchAsync(page == 0 ? text : $"{text}&cursor={Uri.EscapeDataString(httpCursor!)}", caller);
+            return httpCursor is not null;
+        });
 
         rows.Add(Print(new Result(name, 2, Stats.Of(projectTimes), httpTimes.Count > 0 ? Stats.Of(httpTimes) : null, Stats.Of(plainTimes))));
+        foreach (var (ms, page) in projectTimes.Select((ms, page) => (ms, page + 1)).OrderByDescending(p => p.ms).Take(slowest))
+        {
+            Console.WriteLine($"      {ms,8:N2} ms  page {page + 1}: {pageTexts[page]}{(caller is { } c ? $"  (--as {c})" : "")}");
+        }
     }
 
     if (app is not null && shapes.Count > 0)
@@ -290,6 +281,28 @@ static string RepositoryRoot()
     }
 
     return directory?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+}
+
+// Up to 50 pages after the first, timed one by one; the first page is a search like any other, what paging adds is every page after it.
+static async Task<List<double>> PageThroughAsync(Func<int, Task<bool>> page)
+{
+    var times = new List<double>();
+    for (var n = 0; n < 51; n++)
+    {
+        var watch = Stopwatch.StartNew();
+        var more = await page(n);
+        if (n > 0)
+        {
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        if (!more)
+        {
+            break;
+        }
+    }
+
+    return times;
 }
 
 public sealed record Result(string Shape, int TargetMs, Stats Project, Stats? Http, Stats Straightforward);
