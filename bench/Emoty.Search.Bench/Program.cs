@@ -146,7 +146,7 @@ foreach (var size in sizes)
         var text = draw(random);
         var first = PatternSearchQuery.Parse(Parameters(text), TestCursors.Signer);
         // Each design pages through on its own, as one client would. Interleaved page by page, the straightforward design's
-        // scans (up to 800 ms a page at a million patterns, more than the buffer pool) ran between the project's pages, and
+        // scans (0.8-2 s a page at a million patterns, more than the buffer pool) ran between the project's pages, and
         // every project page started cold.
         string? cursor = null;
         var pageTexts = new List<string>();
