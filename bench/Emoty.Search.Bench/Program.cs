@@ -150,30 +150,28 @@ foreach (var size in sizes)
         // every project page started cold.
         string? cursor = null;
         var pageTexts = new List<string>();
-        var projectTimes = await PageThroughAsync(async page =>
+        var projectTimes = await PageThroughAsync(page =>
         {
             var pageText = page == 0 ? text : $"{text}&cursor={Uri.EscapeDataString(cursor!)}";
             pageTexts.Add(pageText);
-            cursor = (await store.SearchAsync(PatternSearchQuery.Parse(Parameters(pageText), TestCursors.Signer), caller, CancellationToken.None)).NextCursor;
-            return cursor is not null;
+            var query = PatternSearchQuery.Parse(Parameters(pageText), TestCursors.Signer);
+            return async () => (cursor = (await store.SearchAsync(query, caller, CancellationToken.None)).NextCursor) is not null;
         });
         (object Value, Guid Id)? position = null;
-        var plainTimes = await PageThroughAsync(async _ =>
-        {
-            position = await Straightforward.SearchAsync(straightforward, first, caller, position);
-            return position is not null;
-        });
+        var plainTimes = await PageThroughAsync(_ => async () =>
+            (position = await Straightforward.SearchAsync(straightforward, first, caller, position)) is not null);
         string? httpCursor = null;
-        var httpTimes = app is null ? [] : await PageThroughAsync(async page =>
+        var httpTimes = app is null ? [] : await PageThroughAsync(page =>
         {
-            httpCursor = await app.SearchAsync(page == 0 ? text : $"{text}&cursor={Uri.EscapeDataString(httpCursor!)}", caller);
-            return httpCursor is not null;
+            var pageText = page == 0 ? text : $"{text}&cursor={Uri.EscapeDataString(httpCursor!)}";
+            return async () => (httpCursor = await app.SearchAsync(pageText, caller)) is not null;
         });
 
         rows.Add(Print(new Result(name, 2, Stats.Of(projectTimes), httpTimes.Count > 0 ? Stats.Of(httpTimes) : null, Stats.Of(plainTimes))));
-        foreach (var (ms, page) in projectTimes.Select((ms, page) => (ms, page + 1)).OrderByDescending(p => p.ms).Take(slowest))
+        // projectTimes[i] is the page after the first i + 1, pageTexts[i + 1] its query.
+        foreach (var (ms, i) in projectTimes.Select((ms, i) => (ms, i)).OrderByDescending(p => p.ms).Take(slowest))
         {
-            Console.WriteLine($"      {ms,8:N2} ms  page {page + 1}: {pageTexts[page]}{(caller is { } c ? $"  (--as {c})" : "")}");
+            Console.WriteLine($"      {ms,8:N2} ms  page {i + 2}: {pageTexts[i + 1]}{(caller is { } c ? $"  (--as {c})" : "")}");
         }
     }
 
@@ -284,13 +282,15 @@ static string RepositoryRoot()
 }
 
 // Up to 50 pages after the first, timed one by one; the first page is a search like any other, what paging adds is every page after it.
-static async Task<List<double>> PageThroughAsync(Func<int, Task<bool>> page)
+// page(n) prepares page n untimed (its query string, the parse) and returns the search, which alone is timed; it says whether a next page exists.
+static async Task<List<double>> PageThroughAsync(Func<int, Func<Task<bool>>> page)
 {
     var times = new List<double>();
     for (var n = 0; n < 51; n++)
     {
+        var search = page(n);
         var watch = Stopwatch.StartNew();
-        var more = await page(n);
+        var more = await search();
         if (n > 0)
         {
             times.Add(watch.Elapsed.TotalMilliseconds);
