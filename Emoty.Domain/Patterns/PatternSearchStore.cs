@@ -92,10 +92,22 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
         // The public candidates a window found, when they fill the page; otherwise the planned statement runs inside the page.
         List<(Guid Id, object Value)>? publicRows = null;
-        var window = plan.HasPublic ? plan.WindowSql() : null;
+        var begun = false;
+        var nameClassDone = false;
+        if (plan.NameTermsSql() is { } nameTerms)
+        {
+            // Exact: every name match below the cursor, in page order. Short of a page, the name class has no more, and the page
+            // takes the next classes from their tops; a window would walk the likes index for name matches that are not there.
+            publicRows = await NameTermsAsync(connection, Begin + nameTerms, plan, cancellationToken);
+            begun = true;
+            nameClassDone = publicRows is not null && publicRows.Count < plan.BranchLimit;
+        }
+
+        var window = plan.HasPublic && publicRows is null ? plan.WindowSql() : null;
         if (window is not null)
         {
             var found = await CandidatesAsync(connection, Begin + (plan.WalkTestsScalars ? ForValues(window) : window), plan, cancellationToken);
+            begun = true;
             if (found.Count < plan.BranchLimit && found.Count * 3 >= plan.BranchLimit && !plan.WordIndexHoldsAFilter)
             {
                 found.AddRange(await FurtherWalkAsync(connection, query, caller, found[^1], cancellationToken));
@@ -105,9 +117,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         }
 
         var last = !query.IncludeTotal && !query.IncludeFacets;
-        var page = plan.PageSql(publicRows);
-        var pageSql = (window is null ? Begin : "")
-            + (publicRows is null && plan.HasPublic && plan.DependsOnValues ? ForValues(page) : page)
+        var page = plan.PageSql(publicRows, nameClassDone);
+        var planned = plan.HasPublic && (publicRows is null || nameClassDone);
+        var pageSql = (begun ? "" : Begin)
+            + (planned && plan.DependsOnValues ? ForValues(page) : page)
             + (last ? ";\nCOMMIT" : "");
         var rows = (await connection.QueryAsync<PatternResource>(new CommandDefinition(pageSql, plan.Parameters, cancellationToken: cancellationToken))).AsList();
 
@@ -154,20 +167,40 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     internal static IEnumerable<(string Name, string Sql, SqlParameters Parameters)> StatementsFor(PatternSearchQuery query, Guid? caller)
     {
         var plan = new SearchSql(query, caller);
-        if (plan.WindowSql() is { } window)
+        var nameTerms = plan.NameTermsSql();
+        if ((nameTerms ?? plan.WindowSql()) is { } window)
         {
             yield return ("window", window, plan.Parameters);
         }
 
         if (plan.HasPublic)
         {
-            yield return ("planned", plan.PlannedSql(), plan.Parameters);
+            // After the name terms: the classes below the name, from their tops.
+            yield return ("planned", plan.PlannedSql(afterNameClass: nameTerms is not null), plan.Parameters);
         }
 
         // As it runs after a window that came up short, or with none: the planned statement inside it.
         yield return ("page", plan.PageSql(publicRows: null), plan.Parameters);
         yield return ("count", CountSql(plan), plan.Parameters);
         yield return ("facets", FacetsSql(plan), plan.Parameters);
+    }
+
+    /// <returns>Null when the query was not one lexeme after all (the statement's one row of nulls): the other paths answer.</returns>
+    private static async Task<List<(Guid Id, object Value)>?> NameTermsAsync(NpgsqlConnection connection, string sql, SearchSql plan, CancellationToken cancellationToken)
+    {
+        var rows = new List<(Guid, object)>(plan.BranchLimit);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, plan.Parameters, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.IsDBNull(0))
+            {
+                return null;
+            }
+
+            rows.Add((reader.GetGuid(0), reader.GetValue(1)));
+        }
+
+        return rows;
     }
 
     private static async Task<List<(Guid Id, object Value)>> CandidatesAsync(NpgsqlConnection connection, string sql, SearchSql plan, CancellationToken cancellationToken)
@@ -389,14 +422,15 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         private bool Narrowed => _query.UserId is not null || _query.ParentPatternId is not null || _query.FavoritedByMe == true;
 
         /// <summary>Exact whatever the density. Relevance goes class by class, except among a few narrowed rows (ranked in one pass, not once per class).</summary>
-        public string PlannedSql() => _query.Sort == PatternSort.Relevance && !Narrowed
-            ? PublicByClass()
+        public string PlannedSql(bool afterNameClass = false) => _query.Sort == PatternSort.Relevance && !Narrowed
+            ? PublicByClass(afterNameClass)
             : $"SELECT p.id, {_sortExpression} AS sort_value FROM patterns p WHERE p.is_public AND {_filters}{_keyset} ORDER BY {OrderBy(_sortExpression, "p.id")} LIMIT @branchLimit";
 
         /// <param name="publicRows">The public candidates a window found; null to take them with <see cref="PlannedSql"/> inside the page.</param>
-        public string PageSql(List<(Guid Id, object Value)>? publicRows)
+        /// <param name="nameClassDone">The candidates are the name class's last (<see cref="NameTermsSql"/>): the classes below it follow inside the page.</param>
+        public string PageSql(List<(Guid Id, object Value)>? publicRows, bool nameClassDone = false)
         {
-            var branches = new List<string>(3);
+            var branches = new List<string>(4);
             if (HasPublic && publicRows is null)
             {
                 branches.Add($"({PlannedSql()})");
@@ -407,6 +441,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 Parameters.Add("publicValues", SortValues(publicRows));
                 var collate = _query.Sort == PatternSort.Name ? " COLLATE \"C\"" : "";
                 branches.Add($"SELECT u.id, u.sort_value{collate} AS sort_value FROM unnest(@publicIds::uuid[], @publicValues::{SortType}[]) AS u(id, sort_value)");
+                if (nameClassDone)
+                {
+                    branches.Add($"({PlannedSql(afterNameClass: true)})");
+                }
             }
 
             if (HasPersonal)
@@ -478,7 +516,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             ? (int)((long)cursor.LastValue >> RelevanceClassShift)
             : _query.Descending ? 3 : 1;
 
-        private string LikesKeyset()
+        private string LikesKeyset(string likes = "p.like_count", string id = "p.id")
         {
             if (_query.Cursor is not { } cursor)
             {
@@ -486,17 +524,65 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             }
 
             Parameters.Add("cursorLikes", (long)cursor.LastValue & MaxRelevanceLikes);
-            return $" AND (p.like_count, p.id) {(_query.Descending ? "<" : ">")} (@cursorLikes, @cursorId)";
+            return $" AND ({likes}, {id}) {(_query.Descending ? "<" : ">")} (@cursorLikes, @cursorId)";
+        }
+
+        /// <summary>
+        /// A search for one word and nothing else, by relevance from the name class: the class in the order of the page, from the
+        /// name terms (migration 0019). 21 entries of one index for the first page or any later one, where the GIN indexes either
+        /// walk the likes index testing each pattern or sort every name match of the word. Null where it does not apply: filters
+        /// (they would thin the walk of a word's terms), several words, or a cursor past the name class.
+        /// <para>
+        /// Only a word of letters and digits, which the parser reads as one token. The statement checks that the parsed query is one
+        /// lexeme (one node) and takes that lexeme from the query itself; otherwise it returns one row of nulls, and the other paths
+        /// answer, so a word parsed otherwise costs a round trip and never a wrong page. A stop word ("the") parses to no lexeme.
+        /// </para>
+        /// </summary>
+        public string? NameTermsSql()
+        {
+            if (_query.Sort != PatternSort.Relevance || !_query.Descending || !HasPublic || CursorClass != 3
+                || _filters != $"{LiveOnly} AND p.search_vector @@ {TsQuery}" || _query.Query is not { } text || !IsOneWord(text))
+            {
+                return null;
+            }
+
+            // A one-node query prints as its quoted lexeme, which reads back as a one-lexeme tsvector.
+            return $"""
+                WITH word AS MATERIALIZED (
+                    SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END AS lexeme FROM {TsQuery} AS q
+                )
+                (SELECT t.pattern_id, {RelevanceKey(3, "t.like_count")} AS sort_value
+                 FROM pattern_name_terms t
+                 WHERE t.lexeme = (SELECT lexeme FROM word){LikesKeyset("t.like_count", "t.pattern_id")}
+                 ORDER BY t.like_count DESC, t.pattern_id DESC LIMIT @branchLimit)
+                UNION ALL
+                SELECT NULL, NULL FROM word WHERE lexeme IS NULL
+                """;
+        }
+
+        private static bool IsOneWord(string text)
+        {
+            var word = text.AsSpan().Trim();
+            foreach (var c in word)
+            {
+                if (!char.IsLetterOrDigit(c))
+                {
+                    return false;
+                }
+            }
+
+            return !word.IsEmpty;
         }
 
         /// <summary>
         /// One part per match class from the cursor's on. A UNION ALL without an outer ORDER BY runs its parts in turn and the LIMIT
         /// stops it once the page is full, so a later class runs only when the earlier ones ran out.
         /// </summary>
-        private string PublicByClass()
+        /// <param name="afterNameClass">The name class came from <see cref="NameTermsSql"/>: the classes below it, each from its top.</param>
+        private string PublicByClass(bool afterNameClass = false)
         {
             var direction = _query.Descending ? "DESC" : "ASC";
-            var first = CursorClass;
+            var first = afterNameClass ? 2 : CursorClass;
             var keyset = LikesKeyset();
             var parts = new List<string>(3);
             foreach (var matchClass in _query.Descending ? new[] { 3, 2, 1 } : [1, 2, 3])
@@ -515,7 +601,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                     _ => $"NOT p.search_vector @@ {InNameOrTags}",
                 };
                 var key = RelevanceKey(matchClass);
-                if (matchClass == first)
+                if (matchClass == first && !afterNameClass)
                 {
                     // The window statement has just walked this class from its top and found it sparse, so a first page
                     // sorts its matches (+ 0 keeps the likes index out): a walk guided by the planner's estimate read
@@ -565,10 +651,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             _ => $"NOT p.search_vector @@ {nameOrTags}",
         };
 
-        private static string RelevanceKey(int matchClass) => RelevanceKey(matchClass.ToString(CultureInfo.InvariantCulture));
+        private static string RelevanceKey(int matchClass, string likes = "p.like_count") =>
+            RelevanceKey(matchClass.ToString(CultureInfo.InvariantCulture), likes);
 
-        private static string RelevanceKey(string matchClass) =>
-            $"(({matchClass})::bigint << {RelevanceClassShift}) + least(p.like_count, {MaxRelevanceLikes})";
+        private static string RelevanceKey(string matchClass, string likes = "p.like_count") =>
+            $"(({matchClass})::bigint << {RelevanceClassShift}) + least({likes}, {MaxRelevanceLikes})";
 
         private string KeysetClause(SearchCursor cursor)
         {

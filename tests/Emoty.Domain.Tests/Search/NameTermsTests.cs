@@ -1,0 +1,136 @@
+using Emoty.Domain.Patterns;
+using Emoty.Domain.Persistence;
+
+namespace Emoty.Domain.Tests.Search;
+
+/// <summary>
+/// pattern_name_terms (migration 0019) is what relevance reads the name class from, so after any write it must hold exactly the
+/// words of every listed pattern's name at its like count: a row too many shows a pattern that is private or gone, a row missing
+/// hides one, a stale like count puts it on the wrong page.
+/// </summary>
+public sealed class NameTermsTests
+{
+    private const string Differences = """
+        SELECT count(*) FROM (
+            (SELECT lexeme, like_count, pattern_id FROM pattern_name_terms
+             EXCEPT ALL
+             SELECT l.lexeme, p.like_count, p.id FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
+             WHERE p.is_public AND p.deleted_at IS NULL)
+            UNION ALL
+            (SELECT l.lexeme, p.like_count, p.id FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
+             WHERE p.is_public AND p.deleted_at IS NULL
+             EXCEPT ALL
+             SELECT lexeme, like_count, pattern_id FROM pattern_name_terms)
+        ) d
+        """;
+
+    public static TheoryData<string, string> Writes => new()
+    {
+        { "a public pattern is created", "INSERT INTO patterns (user_id, name, size, sequence, is_public) VALUES (@user, 'Sunset over the sea', 1, '{\"emojis\":[]}', true)" },
+        { "a private pattern is created", "INSERT INTO patterns (user_id, name, size, sequence) VALUES (@user, 'Secret sunset', 1, '{\"emojis\":[]}')" },
+        { "a batch is created", "INSERT INTO patterns (user_id, name, size, sequence, is_public) SELECT @user, 'Batch ' || g || ' stars', 1, '{\"emojis\":[]}', g % 2 = 0 FROM generate_series(1, 20) g" },
+        { "a pattern is liked", "UPDATE patterns SET like_count = like_count + 1 WHERE id = @listed" },
+        { "a pattern is unliked", "UPDATE patterns SET like_count = like_count - 1 WHERE id = @listed AND like_count > 0" },
+        { "a pattern is renamed", "UPDATE patterns SET name = 'Moonrise over hills', version = version + 1 WHERE id = @listed" },
+        { "a pattern is renamed with a word it had", "UPDATE patterns SET name = 'Sunsets', version = version + 1 WHERE id = @listed" },
+        { "a pattern is made private", "UPDATE patterns SET is_public = false, version = version + 1 WHERE id = @listed" },
+        { "a pattern is made public", "UPDATE patterns SET is_public = true, version = version + 1 WHERE id = @unlisted" },
+        { "a pattern is soft-deleted", "UPDATE patterns SET deleted_at = now() WHERE id = @listed" },
+        { "a deleted pattern is restored", "UPDATE patterns SET deleted_at = NULL WHERE id = @deleted" },
+        { "a pattern is deleted for good", "DELETE FROM patterns WHERE id = @listed" },
+        { "many patterns change at once", "UPDATE patterns SET like_count = like_count + 3, view_count = view_count + 1 WHERE user_id = @user" },
+        { "only views change", "UPDATE patterns SET view_count = view_count + 5 WHERE user_id = @user" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task the_terms_hold_the_name_words_of_every_listed_pattern_after(string write, string sql)
+    {
+        _ = write;
+        await using var connection = new NpgsqlConnection(await TestServices.CreateDatabaseAsync("terms"));
+        await connection.OpenAsync();
+        var user = Guid.NewGuid();
+        await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user)", new { user });
+        var ids = await connection.QueryAsync<Guid>("""
+            INSERT INTO patterns (user_id, name, size, sequence, is_public, deleted_at, like_count)
+            VALUES (@user, 'Sunset beach', 1, '{"emojis":[]}', true, NULL, 4),
+                   (@user, 'Quiet forest', 1, '{"emojis":[]}', false, NULL, 0),
+                   (@user, 'Lost sunset', 1, '{"emojis":[]}', true, now(), 2)
+            RETURNING id
+            """, new { user });
+        var (listed, unlisted, deleted) = (ids.ElementAt(0), ids.ElementAt(1), ids.ElementAt(2));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pattern_name_terms"));
+
+        // A transaction that changes the sync feed (a delete does) joins its writers first (migration 0010).
+        await connection.ExecuteAsync($"{FeedWriters.JoinSql}; {sql}", new { user, listed, unlisted, deleted });
+
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(Differences));
+    }
+
+    [Fact]
+    public async Task migrating_fills_the_terms_of_the_patterns_already_there()
+    {
+        await using var connection = new NpgsqlConnection(await TestServices.CreateDatabaseAsync("terms-fill"));
+        await connection.OpenAsync();
+        var user = Guid.NewGuid();
+        await connection.ExecuteAsync($$"""
+            {{FeedWriters.JoinSql}};
+            INSERT INTO users (id) VALUES (@user);
+            INSERT INTO patterns (user_id, name, size, sequence, is_public) SELECT @user, 'Pattern ' || g || ' of hearts', 1, '{"emojis":[]}', g % 3 > 0 FROM generate_series(1, 30) g;
+            TRUNCATE pattern_name_terms;
+            """, new { user });
+        var name = DatabaseMigrator.ScriptNames.Single(n => n.Contains("0019_search_name_terms", StringComparison.Ordinal));
+        using var reader = new StreamReader(typeof(DatabaseMigrator).Assembly.GetManifestResourceStream(name)!);
+        var script = await reader.ReadToEndAsync();
+        // The script's backfill alone (the table, functions and triggers exist already).
+        await connection.ExecuteAsync(script[script.LastIndexOf("INSERT INTO pattern_name_terms", StringComparison.Ordinal)..]);
+
+        Assert.Equal(20 * 3, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pattern_name_terms"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(Differences));
+    }
+
+    /// <summary>The store reads the terms for a one-word search by relevance; after a like moves a pattern up, its page follows.</summary>
+    [Fact]
+    public async Task a_one_word_search_by_relevance_follows_likes_and_visibility()
+    {
+        var connectionString = await TestServices.CreateDatabaseAsync("terms-search");
+        await using var database = PostgresSetup.CreateDataSource(connectionString);
+        var store = new PatternSearchStore(database, TestCursors.Signer);
+        await using var connection = await database.OpenConnectionAsync();
+        var user = Guid.NewGuid();
+        await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user)", new { user });
+        var ids = (await connection.QueryAsync<Guid>("""
+            INSERT INTO patterns (user_id, name, size, sequence, is_public, like_count)
+            SELECT @user, 'Comet ' || g, 1, '{"emojis":[]}', true, g FROM generate_series(1, 5) g ORDER BY g
+            RETURNING id
+            """, new { user })).ToList();
+        static PatternSearchQuery Query(string? cursor) =>
+            PatternSearchQuery.Parse(
+                cursor is null ? [new("query", "comets"), new("limit", "2")] : [new("query", "comets"), new("limit", "2"), new("cursor", cursor)],
+                TestCursors.Signer);
+
+        async Task<List<Guid>> AllPagesAsync()
+        {
+            var found = new List<Guid>();
+            string? cursor = null;
+            do
+            {
+                var page = await store.SearchAsync(Query(cursor), caller: null, CancellationToken.None);
+                found.AddRange(page.Data.Select(p => p.Id));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+
+            return found;
+        }
+
+        Assert.Equal([ids[4], ids[3], ids[2], ids[1], ids[0]], await AllPagesAsync());
+
+        await connection.ExecuteAsync("""
+            UPDATE patterns SET like_count = 100 WHERE id = @first;
+            UPDATE patterns SET is_public = false WHERE id = @hidden;
+            """, new { first = ids[0], hidden = ids[3] });
+
+        Assert.Equal([ids[0], ids[4], ids[2], ids[1]], await AllPagesAsync());
+    }
+}
