@@ -4,23 +4,25 @@ using Emoty.Domain.Persistence;
 namespace Emoty.Domain.Tests.Search;
 
 /// <summary>
-/// pattern_name_terms (migration 0019) is what relevance reads the name class from, so after any write it must hold exactly the
-/// words of every listed pattern's name at its like count: a row too many shows a pattern that is private or gone, a row missing
-/// hides one, a stale like count puts it on the wrong page.
+/// pattern_name_terms (migrations 0019, 0020) is what relevance reads the name class from, so after any write it must hold exactly the
+/// words of every listed pattern's name at its like count and filter values: a row too many shows a pattern that is private or gone,
+/// a row missing hides one, a stale like count puts it on the wrong page, a stale size or rating lets a filter pass it or drop it.
 /// </summary>
 public sealed class NameTermsTests
 {
     private const string Differences = """
         SELECT count(*) FROM (
-            (SELECT lexeme, like_count, pattern_id FROM pattern_name_terms
+            (SELECT lexeme, like_count, pattern_id, difficulty_rating, complexity_score, size, is_ai_generated, created_at FROM pattern_name_terms
              EXCEPT ALL
-             SELECT l.lexeme, p.like_count, p.id FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
+             SELECT l.lexeme, p.like_count, p.id, p.difficulty_rating, p.complexity_score, p.size, p.is_ai_generated, p.created_at
+             FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
              WHERE p.is_public AND p.deleted_at IS NULL)
             UNION ALL
-            (SELECT l.lexeme, p.like_count, p.id FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
+            (SELECT l.lexeme, p.like_count, p.id, p.difficulty_rating, p.complexity_score, p.size, p.is_ai_generated, p.created_at
+             FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
              WHERE p.is_public AND p.deleted_at IS NULL
              EXCEPT ALL
-             SELECT lexeme, like_count, pattern_id FROM pattern_name_terms)
+             SELECT lexeme, like_count, pattern_id, difficulty_rating, complexity_score, size, is_ai_generated, created_at FROM pattern_name_terms)
         ) d
         """;
 
@@ -39,6 +41,9 @@ public sealed class NameTermsTests
         { "a deleted pattern is restored", "UPDATE patterns SET deleted_at = NULL WHERE id = @deleted" },
         { "a pattern is deleted for good", "DELETE FROM patterns WHERE id = @listed" },
         { "many patterns change at once", "UPDATE patterns SET like_count = like_count + 3, view_count = view_count + 1 WHERE user_id = @user" },
+        { "a pattern's grid is edited", "UPDATE patterns SET size = 2, complexity_score = 3.5, version = version + 1 WHERE id = @listed" },
+        { "a pattern's rating changes", "UPDATE patterns SET difficulty_rating = 4, version = version + 1 WHERE id = @listed" },
+        { "a pattern is marked AI-generated", "UPDATE patterns SET is_ai_generated = true, version = version + 1 WHERE id = @listed" },
         { "only views change", "UPDATE patterns SET view_count = view_count + 5 WHERE user_id = @user" },
     };
 
@@ -79,7 +84,7 @@ public sealed class NameTermsTests
             INSERT INTO patterns (user_id, name, size, sequence, is_public) SELECT @user, 'Pattern ' || g || ' of hearts', 1, '{"emojis":[]}', g % 3 > 0 FROM generate_series(1, 30) g;
             TRUNCATE pattern_name_terms;
             """, new { user });
-        var name = DatabaseMigrator.ScriptNames.Single(n => n.Contains("0019_search_name_terms", StringComparison.Ordinal));
+        var name = DatabaseMigrator.ScriptNames.Single(n => n.Contains("0020_search_name_terms_filters", StringComparison.Ordinal));
         using var reader = new StreamReader(typeof(DatabaseMigrator).Assembly.GetManifestResourceStream(name)!);
         var script = await reader.ReadToEndAsync();
         // The script's backfill alone (the table, functions and triggers exist already).
@@ -93,12 +98,9 @@ public sealed class NameTermsTests
     [Fact]
     public async Task a_one_word_search_by_relevance_follows_likes_and_visibility()
     {
-        var connectionString = await TestServices.CreateDatabaseAsync("terms-search");
-        await using var database = PostgresSetup.CreateDataSource(connectionString);
-        var store = new PatternSearchStore(database, TestCursors.Signer);
+        var (source, store, user) = await SearchDatabaseAsync("terms-search");
+        await using var database = source;
         await using var connection = await database.OpenConnectionAsync();
-        var user = Guid.NewGuid();
-        await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user)", new { user });
         var ids = (await connection.QueryAsync<Guid>("""
             INSERT INTO patterns (user_id, name, size, sequence, is_public, like_count)
             SELECT @user, 'Comet ' || g, 1, '{"emojis":[]}', true, g FROM generate_series(1, 5) g ORDER BY g
@@ -132,5 +134,51 @@ public sealed class NameTermsTests
             """, new { first = ids[0], hidden = ids[3] });
 
         Assert.Equal([ids[0], ids[4], ids[2], ids[1]], await AllPagesAsync());
+    }
+
+    /// <summary>
+    /// With a range or flag filter the name class is read from the terms' own columns (migration 0020): an edit that moves a pattern
+    /// into or out of the range moves it into or out of the page, and the classes below the name follow once the name class runs out.
+    /// </summary>
+    [Fact]
+    public async Task a_one_word_search_with_a_filter_follows_edits_of_the_filtered_columns()
+    {
+        var (source, store, user) = await SearchDatabaseAsync("terms-filters");
+        await using var database = source;
+        await using var connection = await database.OpenConnectionAsync();
+        var ids = (await connection.QueryAsync<Guid>("""
+            INSERT INTO patterns (user_id, name, size, sequence, is_public, like_count, difficulty_rating)
+            SELECT @user, 'Comet ' || g, 1, '{"emojis":[]}', true, g, 1 + g % 2 FROM generate_series(1, 6) g ORDER BY g
+            RETURNING id
+            """, new { user })).ToList();
+        var inTags = await connection.ExecuteScalarAsync<Guid>("""
+            INSERT INTO patterns (user_id, name, size, sequence, is_public, like_count, difficulty_rating, tags)
+            VALUES (@user, 'Night sky', 1, '{"emojis":[]}', true, 1000, 2, '{comet}') RETURNING id
+            """, new { user });
+
+        async Task<List<Guid>> PageAsync() =>
+            (await store.SearchAsync(
+                PatternSearchQuery.Parse([new("query", "comet"), new("difficulty_min", "2"), new("limit", "10")], TestCursors.Signer),
+                caller: null, CancellationToken.None)).Data.Select(p => p.Id).ToList();
+
+        // Odd like counts have difficulty 2; the tag match, liked most, ranks below every name match.
+        Assert.Equal([ids[4], ids[2], ids[0], inTags], await PageAsync());
+
+        await connection.ExecuteAsync("""
+            UPDATE patterns SET difficulty_rating = 3, version = version + 1 WHERE id = @raised;
+            UPDATE patterns SET difficulty_rating = 1, version = version + 1 WHERE id = @lowered;
+            """, new { raised = ids[5], lowered = ids[2] });
+
+        Assert.Equal([ids[5], ids[4], ids[0], inTags], await PageAsync());
+    }
+
+    /// <summary>A database of its own with one user, and the store over it.</summary>
+    private static async Task<(NpgsqlDataSource Database, PatternSearchStore Store, Guid User)> SearchDatabaseAsync(string name)
+    {
+        var database = PostgresSetup.CreateDataSource(await TestServices.CreateDatabaseAsync(name));
+        var user = Guid.NewGuid();
+        await using var connection = await database.OpenConnectionAsync();
+        await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user)", new { user });
+        return (database, new PatternSearchStore(database, TestCursors.Signer), user);
     }
 }
