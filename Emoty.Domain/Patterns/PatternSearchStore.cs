@@ -325,6 +325,13 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         private bool WalkTestsAllTheWordIndexHolds =>
             WalkTestsScalars && WordIndexHoldsAFilter && _query.Tags.Count == 0 && _query.AnyTags.Count == 0 && _query.PaletteId is null;
 
+        /// <summary>Without the filters <see cref="WalkScalars"/> tests.</summary>
+        private static PatternSearchQuery WithoutWalkScalars(PatternSearchQuery q) => q with
+        {
+            DifficultyMin = null, DifficultyMax = null, ComplexityMin = null, ComplexityMax = null,
+            SizeMin = null, SizeMax = null, IsAiGenerated = null, CreatedAfter = null, CreatedBefore = null,
+        };
+
         private static bool HasWalkScalars(PatternSearchQuery q) =>
             q.DifficultyMin is not null || q.DifficultyMax is not null || q.ComplexityMin is not null || q.ComplexityMax is not null
             || q.SizeMin is not null || q.SizeMax is not null || q.IsAiGenerated is not null || q.CreatedAfter is not null || q.CreatedBefore is not null;
@@ -367,7 +374,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             // In a generic plan a function of a parameter runs for every row; the window reads the
             // parsed query from a one-row CTE instead, parsed once per run.
             _walkScalars = WalkScalars();
-            _windowFilters = BuildFilters(scalarsIndexable: true, "terms.q", scalarsInWalk: WalkTestsScalars);
+            _windowFilters = BuildFilters(scalarsIndexable: true, "terms.q", WalkTestsScalars ? WithoutWalkScalars(query) : null);
             // A name match is a match, unless the query excludes a word ("-storm" absent from the
             // name may be in the description). Without the plain text match beside it, the planner
             // takes name matches from the name index instead of filtering every match of the word.
@@ -532,8 +539,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// of the page, from the name terms (migrations 0019, 0020). 21 entries of one index for the first page or any later one, where the
         /// GIN indexes either walk the likes index testing each pattern or sort every name match of the word. A range or flag filter
         /// (difficulty, complexity, size, the AI flag, creation dates) is tested on each entry's own columns in the same index-only walk,
-        /// so the walk reads 20 ÷ (the share that passes) entries, at most every name entry of the word. Null where it does not apply:
-        /// several words, a tag, palette, creator, parent or favourites filter (the terms do not hold them), or a cursor past the name class.
+        /// so the walk reads 20 ÷ (the share that passes) entries, at most every name entry of the word. Tags and a palette are tested on
+        /// the entry's signatures, and the few entries that pass are checked on their pattern. Null where it does not apply: several
+        /// words, any_tags, a creator, parent or favourites filter (the terms do not hold them), or a cursor past the name class.
         /// <para>
         /// Only a word of letters and digits, which the parser reads as one token. The statement checks that the parsed query is one
         /// lexeme (one node) and takes that lexeme from the query itself; otherwise it returns one row of nulls, and the other paths
@@ -542,21 +550,40 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// </summary>
         public string? NameTermsSql()
         {
+            var besideTheTerms = WithoutWalkScalars(_query) with { Tags = [], PaletteId = null };
             if (_query.Sort != PatternSort.Relevance || !_query.Descending || !HasPublic || CursorClass != 3
-                || BuildFilters(scalarsIndexable: true, TsQuery, scalarsInWalk: true) != $"{LiveOnly} AND p.search_vector @@ {TsQuery}"
+                || BuildFilters(scalarsIndexable: true, TsQuery, besideTheTerms) != $"{LiveOnly} AND p.search_vector @@ {TsQuery}"
                 || _query.Query is not { } text || !IsOneWord(text))
             {
                 return null;
             }
 
+            // Signatures are computed once, in the word's row; an entry whose signature holds them is checked on its pattern.
+            var (signatures, signatureTests, recheck) = (new StringBuilder(), new StringBuilder(), new StringBuilder());
+            if (_query.Tags.Count > 0)
+            {
+                signatures.Append(", emoty_signature(@tags::text[]) AS tags");
+                signatureTests.Append(" AND t.tag_signature & (SELECT tags FROM word) = (SELECT tags FROM word)");
+                recheck.Append(" AND (p.tags @> @tags) IS TRUE");
+            }
+
+            if (_query.PaletteId is not null)
+            {
+                signatures.Append(", emoty_signature(ARRAY[@paletteId::text]) AS palette");
+                signatureTests.Append(" AND t.palette_signature = (SELECT palette FROM word)");
+                recheck.Append(" AND (p.palette_id = @paletteId) IS TRUE");
+            }
+
+            var patterns = recheck.Length > 0 ? $" JOIN patterns p ON p.id = t.pattern_id{recheck}" : "";
+
             // A one-node query prints as its quoted lexeme, which reads back as a one-lexeme tsvector.
             return $"""
                 WITH word AS MATERIALIZED (
-                    SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END AS lexeme FROM {TsQuery} AS q
+                    SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END AS lexeme{signatures} FROM {TsQuery} AS q
                 )
                 (SELECT t.pattern_id, {RelevanceKey(3, "t.like_count")} AS sort_value
-                 FROM pattern_name_terms t
-                 WHERE t.lexeme = (SELECT lexeme FROM word){WalkScalars("t")}{LikesKeyset("t.like_count", "t.pattern_id")}
+                 FROM pattern_name_terms t{patterns}
+                 WHERE t.lexeme = (SELECT lexeme FROM word){WalkScalars("t")}{signatureTests}{LikesKeyset("t.like_count", "t.pattern_id")}
                  ORDER BY t.like_count DESC, t.pattern_id DESC LIMIT @branchLimit)
                 UNION ALL
                 SELECT NULL, NULL FROM word WHERE lexeme IS NULL
@@ -731,9 +758,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// (measured: 70 ms instead of 2 at a million rows). A null <paramref name="tsQuery"/> leaves the text match out.
         /// </para>
         /// </summary>
-        private string BuildFilters(bool scalarsIndexable, string? tsQuery, bool scalarsInWalk = false)
+        /// <param name="query">The search's query by default; one with some filters left out, for what tests them elsewhere.</param>
+        private string BuildFilters(bool scalarsIndexable, string? tsQuery, PatternSearchQuery? query = null)
         {
-            var q = _query;
+            var q = query ?? _query;
             var where = new StringBuilder(LiveOnly);
             string Scalar(string column, string neutral) => scalarsIndexable ? column : $"({column}{neutral})";
             void Add(string clause, string name, object value)
@@ -777,15 +805,6 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             if (q.PaletteId is { } palette)
             {
                 Add($"{Scalar("p.palette_id", " || ''")} = @paletteId", "paletteId", palette);
-            }
-
-            if (scalarsInWalk)
-            {
-                q = q with
-                {
-                    DifficultyMin = null, DifficultyMax = null, ComplexityMin = null, ComplexityMax = null,
-                    SizeMin = null, SizeMax = null, IsAiGenerated = null, CreatedAfter = null, CreatedBefore = null,
-                };
             }
 
             if (q.DifficultyMin is { } dmin)

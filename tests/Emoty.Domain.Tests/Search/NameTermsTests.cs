@@ -6,23 +6,28 @@ namespace Emoty.Domain.Tests.Search;
 /// <summary>
 /// pattern_name_terms (migrations 0019, 0020) is what relevance reads the name class from, so after any write it must hold exactly the
 /// words of every listed pattern's name at its like count and filter values: a row too many shows a pattern that is private or gone,
-/// a row missing hides one, a stale like count puts it on the wrong page, a stale size or rating lets a filter pass it or drop it.
+/// a row missing hides one, a stale like count puts it on the wrong page, a stale size, rating or tag signature lets a filter pass it
+/// or drop it.
 /// </summary>
 public sealed class NameTermsTests
 {
     private const string Differences = """
         SELECT count(*) FROM (
-            (SELECT lexeme, like_count, pattern_id, difficulty_rating, complexity_score, size, is_ai_generated, created_at FROM pattern_name_terms
+            (SELECT lexeme, like_count, pattern_id, difficulty_rating, complexity_score, size, is_ai_generated, created_at,
+                    tag_signature, palette_signature FROM pattern_name_terms
              EXCEPT ALL
-             SELECT l.lexeme, p.like_count, p.id, p.difficulty_rating, p.complexity_score, p.size, p.is_ai_generated, p.created_at
+             SELECT l.lexeme, p.like_count, p.id, p.difficulty_rating, p.complexity_score, p.size, p.is_ai_generated, p.created_at,
+                    emoty_signature(p.tags), emoty_signature(ARRAY[p.palette_id])
              FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
              WHERE p.is_public AND p.deleted_at IS NULL)
             UNION ALL
-            (SELECT l.lexeme, p.like_count, p.id, p.difficulty_rating, p.complexity_score, p.size, p.is_ai_generated, p.created_at
+            (SELECT l.lexeme, p.like_count, p.id, p.difficulty_rating, p.complexity_score, p.size, p.is_ai_generated, p.created_at,
+                    emoty_signature(p.tags), emoty_signature(ARRAY[p.palette_id])
              FROM patterns p, unnest(emoty_name_lexemes(p.name)) AS l(lexeme)
              WHERE p.is_public AND p.deleted_at IS NULL
              EXCEPT ALL
-             SELECT lexeme, like_count, pattern_id, difficulty_rating, complexity_score, size, is_ai_generated, created_at FROM pattern_name_terms)
+             SELECT lexeme, like_count, pattern_id, difficulty_rating, complexity_score, size, is_ai_generated, created_at,
+                    tag_signature, palette_signature FROM pattern_name_terms)
         ) d
         """;
 
@@ -44,6 +49,8 @@ public sealed class NameTermsTests
         { "a pattern's grid is edited", "UPDATE patterns SET size = 2, complexity_score = 3.5, version = version + 1 WHERE id = @listed" },
         { "a pattern's rating changes", "UPDATE patterns SET difficulty_rating = 4, version = version + 1 WHERE id = @listed" },
         { "a pattern is marked AI-generated", "UPDATE patterns SET is_ai_generated = true, version = version + 1 WHERE id = @listed" },
+        { "a pattern's tags change", "UPDATE patterns SET tags = '{night,stars}', version = version + 1 WHERE id = @listed" },
+        { "a pattern's palette changes", "UPDATE patterns SET palette_id = 'forest', version = version + 1 WHERE id = @listed" },
         { "only views change", "UPDATE patterns SET view_count = view_count + 5 WHERE user_id = @user" },
     };
 
@@ -170,6 +177,44 @@ public sealed class NameTermsTests
             """, new { raised = ids[5], lowered = ids[2] });
 
         Assert.Equal([ids[5], ids[4], ids[0], inTags], await PageAsync());
+    }
+
+    /// <summary>
+    /// Tags and a palette are tested on signatures (migration 0020), which a tag the pattern lacks can match: such a pattern must not
+    /// appear, and one that has the tag must, whatever its like count.
+    /// </summary>
+    [Fact]
+    public async Task a_tag_whose_signature_a_pattern_matches_without_having_it_does_not_find_that_pattern()
+    {
+        var (source, store, user) = await SearchDatabaseAsync("terms-signatures");
+        await using var database = source;
+        await using var connection = await database.OpenConnectionAsync();
+        var manyTags = Enumerable.Range(1, 20).Select(i => $"tag{i}").ToArray();
+        var crowded = await connection.ExecuteScalarAsync<Guid>("""
+            INSERT INTO patterns (user_id, name, size, sequence, is_public, like_count, tags, palette_id)
+            VALUES (@user, 'Comet crowded', 1, '{"emojis":[]}', true, 100, @manyTags, 'forest') RETURNING id
+            """, new { user, manyTags });
+        // With 20 tags about 40 of the 64 bits are set, so among a few hundred other tags some have both their bits there.
+        var impostor = await connection.ExecuteScalarAsync<string>("""
+            SELECT 'other' || g FROM generate_series(1, 1000) g
+            WHERE emoty_signature(ARRAY['other' || g]) & emoty_signature(@manyTags) = emoty_signature(ARRAY['other' || g])
+            ORDER BY g LIMIT 1
+            """, new { manyTags });
+        var tagged = await connection.ExecuteScalarAsync<Guid>("""
+            INSERT INTO patterns (user_id, name, size, sequence, is_public, like_count, tags, palette_id)
+            VALUES (@user, 'Comet tagged', 1, '{"emojis":[]}', true, 1, ARRAY[@impostor], 'forest') RETURNING id
+            """, new { user, impostor });
+        Assert.NotNull(impostor);
+
+        async Task<List<Guid>> PageAsync(string name, string value) =>
+            (await store.SearchAsync(
+                PatternSearchQuery.Parse([new("query", "comet"), new(name, value)], TestCursors.Signer),
+                caller: null, CancellationToken.None)).Data.Select(p => p.Id).ToList();
+
+        Assert.Equal([tagged], await PageAsync("tags", impostor!));
+        Assert.Equal([crowded], await PageAsync("tags", "tag7"));
+        Assert.Equal([crowded, tagged], await PageAsync("palette_id", "forest"));
+        Assert.Empty(await PageAsync("palette_id", "neon"));
     }
 
     /// <summary>A database of its own with one user, and the store over it.</summary>
