@@ -85,6 +85,11 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
     /// </summary>
     private const string Begin = "BEGIN READ ONLY;\n" + PlannerSettings;
 
+    /// <summary>Joins by merging only (<see cref="SearchSql.NameTermsSettings"/>); <see cref="MergeDone"/> restores the others.</summary>
+    private const string MergeOnly = "SET LOCAL enable_nestloop = off; SET LOCAL enable_hashjoin = off;\n";
+
+    private const string MergeDone = ";\nSET LOCAL enable_nestloop = on; SET LOCAL enable_hashjoin = on";
+
     public async Task<SearchPage> SearchAsync(PatternSearchQuery query, Guid? caller, CancellationToken cancellationToken)
     {
         var plan = new SearchSql(query, caller);
@@ -98,7 +103,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         {
             // Exact: every name match below the cursor, in page order. Short of a page, the name class has no more, and the page
             // takes the next classes from their tops; a window would walk the likes index for name matches that are not there.
-            publicRows = await NameTermsAsync(connection, Begin + nameTerms, plan, cancellationToken);
+            var settings = plan.NameTermsSettings;
+            publicRows = await NameTermsAsync(connection, Begin + settings + nameTerms + (settings.Length > 0 ? MergeDone : ""), plan, cancellationToken);
             begun = true;
             nameClassDone = publicRows is not null && publicRows.Count < plan.BranchLimit;
         }
@@ -163,26 +169,30 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         return await CandidatesAsync(connection, further.WalkTestsScalars ? ForValues(window) : window, further, cancellationToken);
     }
 
-    /// <summary>For EXPLAIN in tests.</summary>
-    internal static IEnumerable<(string Name, string Sql, SqlParameters Parameters)> StatementsFor(PatternSearchQuery query, Guid? caller)
+    /// <summary>For EXPLAIN in tests: each statement with the settings it runs under beside <see cref="PlannerSettings"/>.</summary>
+    internal static IEnumerable<(string Name, string Sql, string Settings, SqlParameters Parameters)> StatementsFor(PatternSearchQuery query, Guid? caller)
     {
         var plan = new SearchSql(query, caller);
         var nameTerms = plan.NameTermsSql();
-        if ((nameTerms ?? plan.WindowSql()) is { } window)
+        if (nameTerms is not null)
         {
-            yield return ("window", window, plan.Parameters);
+            yield return ("window", nameTerms, plan.NameTermsSettings, plan.Parameters);
+        }
+        else if (plan.WindowSql() is { } window)
+        {
+            yield return ("window", window, "", plan.Parameters);
         }
 
         if (plan.HasPublic)
         {
             // After the name terms: the classes below the name, from their tops.
-            yield return ("planned", plan.PlannedSql(afterNameClass: nameTerms is not null), plan.Parameters);
+            yield return ("planned", plan.PlannedSql(afterNameClass: nameTerms is not null), "", plan.Parameters);
         }
 
         // As it runs after a window that came up short, or with none: the planned statement inside it.
-        yield return ("page", plan.PageSql(publicRows: null), plan.Parameters);
-        yield return ("count", CountSql(plan), plan.Parameters);
-        yield return ("facets", FacetsSql(plan), plan.Parameters);
+        yield return ("page", plan.PageSql(publicRows: null), "", plan.Parameters);
+        yield return ("count", CountSql(plan), "", plan.Parameters);
+        yield return ("facets", FacetsSql(plan), "", plan.Parameters);
     }
 
     /// <returns>Null when the query was not one lexeme after all (the statement's one row of nulls): the other paths answer.</returns>
@@ -535,17 +545,18 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         }
 
         /// <summary>
-        /// A search for one word by relevance, with no filter or only those the terms hold, from the name class: the class in the order
-        /// of the page, from the name terms (migrations 0019, 0020). 21 entries of one index for the first page or any later one, where the
-        /// GIN indexes either walk the likes index testing each pattern or sort every name match of the word. A range or flag filter
-        /// (difficulty, complexity, size, the AI flag, creation dates) is tested on each entry's own columns in the same index-only walk,
-        /// so the walk reads 20 ÷ (the share that passes) entries, at most every name entry of the word. Tags and a palette are tested on
-        /// the entry's signatures, and the few entries that pass are checked on their pattern. Null where it does not apply: several
-        /// words, any_tags, a creator, parent or favourites filter (the terms do not hold them), or a cursor past the name class.
+        /// A search for one or two words (or a two-word phrase) by relevance, with no filter or only those the terms hold, from the name
+        /// class: the class in the order of the page, from the name terms (migrations 0019, 0020). 21 entries of one index for the first
+        /// page or any later one, where the GIN indexes either walk the likes index testing each pattern or sort every name match. A range
+        /// or flag filter (difficulty, complexity, size, the AI flag, creation dates) is tested on each entry's own columns in the same
+        /// index-only walk, so the walk reads 20 ÷ (the share that passes) entries, at most every name entry of the word. Tags and a
+        /// palette are tested on the entry's signatures, and the few entries that pass are checked on their pattern. Two words merge their
+        /// two walks on (likes, id); a phrase checks the pattern's name for the merged pairs. Null where it does not apply: more words, an
+        /// exclusion, any_tags, a creator, parent or favourites filter (the terms do not hold them), or a cursor past the name class.
         /// <para>
-        /// Only a word of letters and digits, which the parser reads as one token. The statement checks that the parsed query is one
-        /// lexeme (one node) and takes that lexeme from the query itself; otherwise it returns one row of nulls, and the other paths
-        /// answer, so a word parsed otherwise costs a round trip and never a wrong page. A stop word ("the") parses to no lexeme.
+        /// Only words of letters and digits, which the parser reads as one token each. The statement checks that the parsed query is
+        /// those lexemes and takes them from the text itself; otherwise it returns one row of nulls, and the other paths answer, so
+        /// a word parsed otherwise costs a round trip and never a wrong page. A stop word ("the") parses to no lexeme.
         /// </para>
         /// </summary>
         public string? NameTermsSql()
@@ -553,55 +564,116 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             var besideTheTerms = WithoutWalkScalars(_query) with { Tags = [], PaletteId = null };
             if (_query.Sort != PatternSort.Relevance || !_query.Descending || !HasPublic || CursorClass != 3
                 || BuildFilters(scalarsIndexable: true, TsQuery, besideTheTerms) != $"{LiveOnly} AND p.search_vector @@ {TsQuery}"
-                || _query.Query is not { } text || !IsOneWord(text))
+                || _query.Query is not { } text || NameWords(text) is not { } words)
             {
                 return null;
             }
 
             // Signatures are computed once, in the word's row; an entry whose signature holds them is checked on its pattern.
-            var (signatures, signatureTests, recheck) = (new StringBuilder(), new StringBuilder(), new StringBuilder());
+            var (signatures, signatureTests, recheck) = (new StringBuilder(), new StringBuilder(), new List<string>());
             if (_query.Tags.Count > 0)
             {
                 signatures.Append(", emoty_signature(@tags::text[]) AS tags");
                 signatureTests.Append(" AND t.tag_signature & (SELECT tags FROM word) = (SELECT tags FROM word)");
-                recheck.Append(" AND (p.tags @> @tags) IS TRUE");
+                recheck.Add("p.tags @> @tags");
             }
 
             if (_query.PaletteId is not null)
             {
                 signatures.Append(", emoty_signature(ARRAY[@paletteId::text]) AS palette");
                 signatureTests.Append(" AND t.palette_signature = (SELECT palette FROM word)");
-                recheck.Append(" AND (p.palette_id = @paletteId) IS TRUE");
+                recheck.Add("p.palette_id = @paletteId");
             }
 
-            var patterns = recheck.Length > 0 ? $" JOIN patterns p ON p.id = t.pattern_id{recheck}" : "";
+            if (words.Phrase)
+            {
+                // Both words in the name is not yet the phrase: the name itself decides.
+                recheck.Add($"to_tsvector('english'::regconfig, p.name) @@ {TsQuery}");
+            }
 
-            // A one-node query prints as its quoted lexeme, which reads back as a one-lexeme tsvector.
+            string word, second = "", patternRow = "t.pattern_id";
+            if (words.Count == 1)
+            {
+                // A one-node query prints as its quoted lexeme, which reads back as a one-lexeme tsvector.
+                word = $"SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END AS lexeme{signatures} FROM {TsQuery} AS q";
+            }
+            else
+            {
+                // Two words of letters and digits are two lexemes at most, which the text's own vector holds in byte order; the
+                // parsed query must be exactly those two, ANDed or as a phrase (a stop word or two words of one stem fall back).
+                word = $"""
+                    SELECT CASE WHEN numnode(q) = 3 AND q IN (a && b, b && a, a <-> b, b <-> a) THEN l[1] END AS lexeme, l[2] AS second{signatures}
+                    FROM {TsQuery} AS q, tsvector_to_array(to_tsvector('english'::regconfig, @query)) AS l,
+                         LATERAL (SELECT quote_literal(l[1])::tsquery AS a, quote_literal(l[2])::tsquery AS b) AS lexemes
+                    """;
+                second = """
+                     JOIN pattern_name_terms s
+                       ON s.lexeme = (SELECT second FROM word) AND s.like_count = t.like_count AND s.pattern_id = t.pattern_id
+                    """;
+                // Naming both sides keeps the check a filter of the merged pairs, not of every entry of one word.
+                patternRow = "t.pattern_id AND p.id = s.pattern_id";
+            }
+
+            // A subquery, not a join: it is planned on its own (by the pattern's key), so the merge settings do not reach it.
+            var patternCheck = recheck.Count == 0
+                ? ""
+                : $" AND (SELECT {string.Join(" AND ", recheck)} FROM patterns p WHERE p.id = {patternRow}) IS TRUE";
             return $"""
-                WITH word AS MATERIALIZED (
-                    SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END AS lexeme{signatures} FROM {TsQuery} AS q
-                )
+                WITH word AS MATERIALIZED ({word})
                 (SELECT t.pattern_id, {RelevanceKey(3, "t.like_count")} AS sort_value
-                 FROM pattern_name_terms t{patterns}
-                 WHERE t.lexeme = (SELECT lexeme FROM word){WalkScalars("t")}{signatureTests}{LikesKeyset("t.like_count", "t.pattern_id")}
+                 FROM pattern_name_terms t{second}
+                 WHERE t.lexeme = (SELECT lexeme FROM word){WalkScalars("t")}{signatureTests}{patternCheck}{LikesKeyset("t.like_count", "t.pattern_id")}
                  ORDER BY t.like_count DESC, t.pattern_id DESC LIMIT @branchLimit)
                 UNION ALL
                 SELECT NULL, NULL FROM word WHERE lexeme IS NULL
                 """;
         }
 
-        private static bool IsOneWord(string text)
+        /// <summary>
+        /// What <see cref="NameTermsSql"/> runs under: for two words, their entries, each in page order, merged, so both lists are read
+        /// once at most whatever the words, where a nested loop from the wrong word probes every entry of a common one ("heart": 126,848
+        /// names at a million). Set before the statement and undone after it, as <see cref="ForValues"/> does.
+        /// </summary>
+        public string NameTermsSettings => _query.Query is { } text && NameWords(text) is { Count: 2 } ? MergeOnly : "";
+
+        /// <summary>
+        /// One word, two words, or two words in quotes (a phrase), each of letters and digits, which the parser reads as one token
+        /// each; null for anything else (an exclusion, OR, punctuation, more words).
+        /// </summary>
+        private static (int Count, bool Phrase)? NameWords(string text)
         {
-            var word = text.AsSpan().Trim();
-            foreach (var c in word)
+            var words = text.AsSpan().Trim();
+            var phrase = words.Length > 2 && words[0] == '"' && words[^1] == '"';
+            if (phrase)
             {
-                if (!char.IsLetterOrDigit(c))
+                words = words[1..^1].Trim();
+            }
+
+            var count = 0;
+            var inWord = false;
+            foreach (var c in words)
+            {
+                if (char.IsLetterOrDigit(c))
                 {
-                    return false;
+                    count += inWord ? 0 : 1;
+                    inWord = true;
+                }
+                else if (c == ' ')
+                {
+                    inWord = false;
+                }
+                else
+                {
+                    return null;
                 }
             }
 
-            return !word.IsEmpty;
+            return count switch
+            {
+                1 when !phrase => (1, false),
+                2 => (2, phrase),
+                _ => null,
+            };
         }
 
         /// <summary>

@@ -40,10 +40,10 @@ if (Argument("--explain", "") is { Length: > 0 } explain)
     await using var connection = await database.OpenConnectionAsync();
     Guid? user = Argument("--as", "") is { Length: > 0 } id ? Guid.Parse(id) : null;
     var query = PatternSearchQuery.Parse(Parameters(explain), TestCursors.Signer);
-    foreach (var (name, sql, parameters) in PatternSearchStore.StatementsFor(query, user))
+    foreach (var (name, sql, settings, parameters) in PatternSearchStore.StatementsFor(query, user))
     {
         await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(PatternSearchStore.PlannerSettings, transaction: transaction);
+        await connection.ExecuteAsync(PatternSearchStore.PlannerSettings + settings, transaction: transaction);
         var plan = await connection.QueryAsync<string>("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, parameters, transaction);
         Console.WriteLine($"-- {name}\n{sql}\n{string.Join('\n', plan)}\n");
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Emoty.Admin.Generator;
 using Emoty.Domain.Patterns;
 using Emoty.Domain.Persistence;
@@ -171,35 +172,87 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         await using var database = PostgresSetup.CreateDataSource(seeded.ConnectionString);
         var store = new PatternSearchStore(database, TestCursors.Signer);
         await using var connection = await database.OpenConnectionAsync();
-        var order = sqlOrder ?? """
-              CASE WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'A') THEN 3
-                   WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'AB') THEN 2 ELSE 1 END DESC, p.like_count DESC, p.id DESC
-              """;
+        var order = sqlOrder ?? RelevanceOrder;
         var ranks = new[] { 0, 1, 2, 5, 10, 20, 50, 100, 200, 300, 600, 1000, seeded.Words.Count / 2, seeded.Words.Count - 1 };
         foreach (var rank in ranks.Where(r => r < seeded.Words.Count).Distinct())
         {
-            var word = seeded.Words[rank].Word;
-            var expected = (await connection.QueryAsync<Guid>($"""
-                SELECT p.id FROM patterns p, websearch_to_tsquery('english', @word) AS q
-                WHERE p.is_public AND p.deleted_at IS NULL AND p.search_vector @@ q AND {sqlFilter}
-                ORDER BY {order} LIMIT 40
-                """, new { word })).ToList();
-            var first = await store.SearchAsync(Query($"query={word}{filters}"), caller: null, CancellationToken.None);
-            var actual = first.Data.Select(p => p.Id).ToList();
-            if (first.NextCursor is { } cursor)
-            {
-                var second = await store.SearchAsync(Query($"query={word}{filters}&cursor={Uri.EscapeDataString(cursor)}"), caller: null, CancellationToken.None);
-                actual.AddRange(second.Data.Select(p => p.Id));
-            }
-
-            Assert.True(expected.SequenceEqual(actual), $"'query={word}{filters}' (word rank {rank}) returned {actual.Count} rows that differ from the plain query's {expected.Count}");
+            await AssertFirstPagesAreThePlainQuerysAsync(store, connection, seeded.Words[rank].Word, filters, sqlFilter, order, $"word rank {rank}");
         }
+    }
+
+    /// <summary>
+    /// Two words and two-word phrases take the name terms' merge (and a phrase a check of the name) for their name class; the first
+    /// two pages must still be the plain query's, for words that often share a name and for words that never do.
+    /// </summary>
+    [Theory]
+    [InlineData("{0} {1}", "")]
+    [InlineData("\"{0} {1}\"", "")]
+    [InlineData("{0} {1}", "&difficulty_min=2&difficulty_max=4")]
+    [InlineData("\"{0} {1}\"", "&size_max=16")]
+    public async Task two_words_and_phrases_return_what_one_plain_ordered_query_returns(string text, string filters)
+    {
+        await using var database = PostgresSetup.CreateDataSource(seeded.ConnectionString);
+        var store = new PatternSearchStore(database, TestCursors.Signer);
+        await using var connection = await database.OpenConnectionAsync();
+        // The first two words of the most liked two-word names, in their order and reversed, then pairs of words by frequency.
+        var pairs = (await connection.QueryAsync<(string, string)>("""
+            SELECT lower(split_part(name, ' ', 1)), lower(split_part(name, ' ', 2)) FROM patterns
+            WHERE is_public AND deleted_at IS NULL AND name ~ '^[A-Za-z]+ [A-Za-z]+'
+            ORDER BY like_count DESC, id LIMIT 3
+            """)).SelectMany(p => new[] { p, (p.Item2, p.Item1) }).ToList();
+        var words = seeded.Words;
+        pairs.AddRange([(words[0].Word, words[1].Word), (words[1].Word, words[words.Count / 4].Word), (words[words.Count / 4].Word, words[^1].Word)]);
+        var sqlFilter = filters switch
+        {
+            "" => "true",
+            "&size_max=16" => "p.size <= 16",
+            _ => "p.difficulty_rating BETWEEN 2 AND 4",
+        };
+        foreach (var (first, second) in pairs)
+        {
+            var query = string.Format(CultureInfo.InvariantCulture, text, first, second);
+            await AssertFirstPagesAreThePlainQuerysAsync(store, connection, query, filters, sqlFilter, RelevanceOrder, $"'{first}', '{second}'");
+
+            // And the name class did come from the terms: their statement runs first and answers (a row of nulls hands over to the GIN paths).
+            var (name, sql, settings, parameters) = PatternSearchStore.StatementsFor(Query($"query={Uri.EscapeDataString(query)}{filters}"), null).First();
+            Assert.Contains("FROM pattern_name_terms t", sql);
+            await using var transaction = await connection.BeginTransactionAsync();
+            await connection.ExecuteAsync(PatternSearchStore.PlannerSettings + settings, transaction: transaction);
+            Assert.DoesNotContain(null, await connection.QueryAsync<Guid?>(sql, parameters, transaction));
+            Assert.Equal("window", name);
+        }
+    }
+
+    private const string RelevanceOrder = """
+        CASE WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'A') THEN 3
+             WHEN p.search_vector @@ emoty_tsquery_in_weights(q, 'AB') THEN 2 ELSE 1 END DESC, p.like_count DESC, p.id DESC
+        """;
+
+    private async Task AssertFirstPagesAreThePlainQuerysAsync(
+        PatternSearchStore store, NpgsqlConnection connection, string text, string filters, string sqlFilter, string order, string what)
+    {
+        var expected = (await connection.QueryAsync<Guid>($"""
+            SELECT p.id FROM patterns p, websearch_to_tsquery('english', @text) AS q
+            WHERE p.is_public AND p.deleted_at IS NULL AND p.search_vector @@ q AND {sqlFilter}
+            ORDER BY {order} LIMIT 40
+            """, new { text })).ToList();
+        var shape = $"query={Uri.EscapeDataString(text)}{filters}";
+        var first = await store.SearchAsync(Query(shape), caller: null, CancellationToken.None);
+        var actual = first.Data.Select(p => p.Id).ToList();
+        if (first.NextCursor is { } cursor)
+        {
+            var second = await store.SearchAsync(Query($"{shape}&cursor={Uri.EscapeDataString(cursor)}"), caller: null, CancellationToken.None);
+            actual.AddRange(second.Data.Select(p => p.Id));
+        }
+
+        Assert.True(expected.SequenceEqual(actual), $"'{shape}' ({what}) returned {actual.Count} rows that differ from the plain query's {expected.Count}");
     }
 
     [Theory]
     [InlineData("query={common}")]
     [InlineData("query={mid}&include=total,facets")]
     [InlineData("sort=like_count")]
+    [InlineData("query={common} {common2}")]
     public async Task a_search_leaves_no_transaction_and_no_planner_setting_on_its_connection(string shape)
     {
         // One physical connection: the next one opened is the one the search gave back.
@@ -208,9 +261,9 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         await store.SearchAsync(Query(shape), seeded.Caller, CancellationToken.None);
 
         await using var connection = await database.OpenConnectionAsync();
-        var (seqscan, jit, readOnly) = await connection.QuerySingleAsync<(string, string, string)>(
-            "SELECT current_setting('enable_seqscan'), current_setting('jit'), current_setting('transaction_read_only')");
-        Assert.Equal(("on", "on", "off"), (seqscan, jit, readOnly));
+        var (seqscan, jit, readOnly, nestloop) = await connection.QuerySingleAsync<(string, string, string, string)>(
+            "SELECT current_setting('enable_seqscan'), current_setting('jit'), current_setting('transaction_read_only'), current_setting('enable_nestloop')");
+        Assert.Equal(("on", "on", "off", "on"), (seqscan, jit, readOnly, nestloop));
         // A savepoint needs a transaction block: refused, none is open.
         var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("SAVEPOINT probe"));
         Assert.Equal(PostgresErrorCodes.NoActiveSqlTransaction, refused.SqlState);
@@ -238,11 +291,14 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(PatternSearchStore.PlannerSettings, transaction: transaction);
         var plans = new List<(string, JsonElement)>();
-        foreach (var (name, sql, parameters) in PatternSearchStore.StatementsFor(query, caller))
+        foreach (var (name, sql, settings, parameters) in PatternSearchStore.StatementsFor(query, caller))
         {
+            // A statement's own settings last until the savepoint is rolled back, as the store undoes them after it.
+            await connection.ExecuteAsync($"SAVEPOINT statement; {settings}", transaction: transaction);
             var options = analyze ? "ANALYZE, BUFFERS, " : "";
             var json = await connection.QueryAsync<string>($"EXPLAIN ({options}FORMAT JSON) {sql}", parameters, transaction);
             plans.Add((name, JsonDocument.Parse(json.Last()).RootElement.Clone()));
+            await connection.ExecuteAsync("ROLLBACK TO SAVEPOINT statement", transaction: transaction);
         }
 
         return plans;
