@@ -561,9 +561,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// </summary>
         public string? NameTermsSql()
         {
-            var besideTheTerms = WithoutWalkScalars(_query) with { Tags = [], PaletteId = null };
+            var withoutWhatTheTermsHold = WithoutWalkScalars(_query) with { Tags = [], PaletteId = null };
             if (_query.Sort != PatternSort.Relevance || !_query.Descending || !HasPublic || CursorClass != 3
-                || BuildFilters(scalarsIndexable: true, TsQuery, besideTheTerms) != $"{LiveOnly} AND p.search_vector @@ {TsQuery}"
+                || BuildFilters(scalarsIndexable: true, TsQuery, withoutWhatTheTermsHold) != $"{LiveOnly} AND p.search_vector @@ {TsQuery}"
                 || _query.Query is not { } text || NameWords(text) is not { } words)
             {
                 return null;
