@@ -194,10 +194,12 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         await using var database = PostgresSetup.CreateDataSource(seeded.ConnectionString);
         var store = new PatternSearchStore(database, TestCursors.Signer);
         await using var connection = await database.OpenConnectionAsync();
-        // The first two words of the most liked two-word names, in their order and reversed, then pairs of words by frequency.
+        // The first two words of the most liked names, in their order and reversed (two lexemes: no stop word, not one stem), then
+        // pairs of words by frequency.
         var pairs = (await connection.QueryAsync<(string, string)>("""
             SELECT lower(split_part(name, ' ', 1)), lower(split_part(name, ' ', 2)) FROM patterns
             WHERE is_public AND deleted_at IS NULL AND name ~ '^[A-Za-z]+ [A-Za-z]+'
+              AND cardinality(tsvector_to_array(to_tsvector('english', split_part(name, ' ', 1) || ' ' || split_part(name, ' ', 2)))) = 2
             ORDER BY like_count DESC, id LIMIT 3
             """)).SelectMany(p => new[] { p, (p.Item2, p.Item1) }).ToList();
         var words = seeded.Words;
