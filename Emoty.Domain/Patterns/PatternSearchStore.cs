@@ -308,6 +308,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         private readonly string _sortExpression;
         private readonly string _keyset;
 
+        /// <summary>The query text as the name terms can take it (<see cref="NameWords"/>), read once.</summary>
+        private readonly (int Count, bool Phrase)? _nameWords;
+
         public SqlParameters Parameters { get; } = new();
 
         /// <summary>The page, one more to tell whether a next page exists, and the offset.</summary>
@@ -390,6 +393,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             // takes name matches from the name index instead of filtering every match of the word.
             _nameClassFilters = query.Query is { } text && !Excludes(text) ? BuildFilters(scalarsIndexable: true, tsQuery: null) : _filters;
             _keyset = query.Cursor is { } cursor ? KeysetClause(cursor) : "";
+            _nameWords = query.Query is { } queryText ? NameWords(queryText) : null;
         }
 
         public string OrderBy(string value, string id)
@@ -564,7 +568,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             var withoutWhatTheTermsHold = WithoutWalkScalars(_query) with { Tags = [], PaletteId = null };
             if (_query.Sort != PatternSort.Relevance || !_query.Descending || !HasPublic || CursorClass != 3
                 || BuildFilters(scalarsIndexable: true, TsQuery, withoutWhatTheTermsHold) != $"{LiveOnly} AND p.search_vector @@ {TsQuery}"
-                || _query.Query is not { } text || NameWords(text) is not { } words)
+                || _nameWords is not { } words)
             {
                 return null;
             }
@@ -587,8 +591,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
 
             if (words.Phrase)
             {
-                // Both words in the name is not yet the phrase: the name itself decides.
-                recheck.Add($"to_tsvector('english'::regconfig, p.name) @@ {TsQuery}");
+                // Both words in the name is not yet the phrase: the name itself decides, against the query parsed once in the word's row.
+                recheck.Add("to_tsvector('english'::regconfig, p.name) @@ (SELECT q FROM word)");
             }
 
             string word, second = "", patternRow = "t.pattern_id";
@@ -602,7 +606,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 // Two words of letters and digits are two lexemes at most, which the text's own vector holds in byte order; the
                 // parsed query must be exactly those two, ANDed or as a phrase (a stop word or two words of one stem fall back).
                 word = $"""
-                    SELECT CASE WHEN numnode(q) = 3 AND q IN (a && b, b && a, a <-> b, b <-> a) THEN l[1] END AS lexeme, l[2] AS second{signatures}
+                    SELECT CASE WHEN numnode(q) = 3 AND q IN (a && b, b && a, a <-> b, b <-> a) THEN l[1] END AS lexeme, l[2] AS second, q{signatures}
                     FROM {TsQuery} AS q, tsvector_to_array(to_tsvector('english'::regconfig, @query)) AS l,
                          LATERAL (SELECT quote_literal(l[1])::tsquery AS a, quote_literal(l[2])::tsquery AS b) AS lexemes
                     """;
@@ -634,7 +638,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// once at most whatever the words, where a nested loop from the wrong word probes every entry of a common one ("heart": 126,848
         /// names at a million). Set before the statement and undone after it, as <see cref="ForValues"/> does.
         /// </summary>
-        public string NameTermsSettings => _query.Query is { } text && NameWords(text) is { Count: 2 } ? MergeOnly : "";
+        public string NameTermsSettings => _nameWords is { Count: 2 } ? MergeOnly : "";
 
         /// <summary>
         /// One word, two words, or two words in quotes (a phrase), each of letters and digits, which the parser reads as one token
