@@ -1,0 +1,73 @@
+using Emoty.Domain.Patterns;
+
+namespace Emoty.Domain.Tests.Search;
+
+/// <summary>
+/// api.md: `total` is exact up to 10,000 matches and an estimate past them. A one-word search first counts the word's name entries
+/// (pattern_name_terms), and only a count past the cap may skip the full count, so these check both sides of it: a word whose
+/// names alone pass the cap, and words whose names do not, where the matches in tags and descriptions must still be counted.
+/// </summary>
+public sealed class SearchTotalTests : IAsyncLifetime
+{
+    private const int PastTheCap = PatternSearchStore.CountCap + 5;
+
+    private NpgsqlDataSource _database = null!;
+    private PatternSearchStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = NpgsqlDataSource.Create(await TestServices.CreateDatabaseAsync("totals"));
+        _store = new PatternSearchStore(_database, TestCursors.Signer);
+        await using var connection = await _database.OpenConnectionAsync();
+        var user = Guid.NewGuid();
+        await connection.ExecuteAsync("INSERT INTO users (id) VALUES (@user)", new { user });
+        // "ocean" in more names than the cap; "reef" in 30 names (6 of them rated 4) and 40 descriptions; "coral" in 25 tags only;
+        // private and deleted patterns with both words, which no anonymous total counts.
+        await connection.ExecuteAsync($$"""
+            INSERT INTO patterns (user_id, name, size, sequence, is_public)
+            SELECT @user, 'Ocean waves ' || g, 1, '{"emojis":[]}', true FROM generate_series(1, {{PastTheCap}}) g;
+            INSERT INTO patterns (user_id, name, size, sequence, is_public, difficulty_rating)
+            SELECT @user, 'Reef ' || g, 1, '{"emojis":[]}', true, CASE WHEN g <= 6 THEN 4 ELSE 2 END FROM generate_series(1, 30) g;
+            INSERT INTO patterns (user_id, name, description, size, sequence, is_public)
+            SELECT @user, 'Blue ' || g, 'a reef at dawn', 1, '{"emojis":[]}', true FROM generate_series(1, 40) g;
+            INSERT INTO patterns (user_id, name, tags, size, sequence, is_public)
+            SELECT @user, 'Pink ' || g, '{coral}', 1, '{"emojis":[]}', true FROM generate_series(1, 25) g;
+            INSERT INTO patterns (user_id, name, tags, size, sequence, is_public, deleted_at)
+            SELECT @user, 'Reef ocean ' || g, '{coral}', 1, '{"emojis":[]}', g % 2 = 0, CASE WHEN g % 2 = 0 THEN now() END
+            FROM generate_series(1, 10) g;
+            ANALYZE patterns;
+            """, new { user });
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task a_word_whose_names_pass_the_cap_has_an_estimated_total_past_it()
+    {
+        var page = await SearchAsync("query=ocean&include=total");
+
+        Assert.False(page.TotalIsExact);
+        Assert.True(page.Total > PatternSearchStore.CountCap, $"total {page.Total}");
+    }
+
+    [Theory]
+    [InlineData("query=reef&include=total", 70)]
+    [InlineData("query=reef&difficulty_min=4&include=total", 6)]
+    [InlineData("query=coral&include=total", 25)]
+    [InlineData("query=ocean&difficulty_min=4&include=total", 0)]
+    public async Task a_total_under_the_cap_counts_every_match_exactly(string shape, long expected)
+    {
+        var page = await SearchAsync(shape);
+
+        Assert.True(page.TotalIsExact);
+        Assert.Equal(expected, page.Total);
+    }
+
+    private Task<SearchPage> SearchAsync(string shape)
+    {
+        var parameters = shape.Split('&')
+            .Select(p => p.Split('=', 2))
+            .Select(p => new KeyValuePair<string, string?>(p[0], p[1]));
+        return _store.SearchAsync(PatternSearchQuery.Parse(parameters, TestCursors.Signer), caller: null, CancellationToken.None);
+    }
+}
