@@ -319,7 +319,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         private readonly string _keyset;
 
         /// <summary>The query text as the name terms can take it (<see cref="NameWords"/>), read once.</summary>
-        private readonly (int Count, bool Phrase)? _nameWords;
+        private readonly NameQuery? _nameWords;
 
         public SqlParameters Parameters { get; } = new();
 
@@ -565,8 +565,9 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// or flag filter (difficulty, complexity, size, the AI flag, creation dates) is tested on each entry's own columns in the same
         /// index-only walk, so the walk reads 20 ÷ (the share that passes) entries, at most every name entry of the word. Tags and a
         /// palette are tested on the entry's signatures, and the few entries that pass are checked on their pattern. Two words merge their
-        /// two walks on (likes, id); a phrase checks the pattern's name for the merged pairs. Null where it does not apply: more words, an
-        /// exclusion, any_tags, a creator, parent or favourites filter (the terms do not hold them), or a cursor past the name class.
+        /// two walks on (likes, id); a phrase checks the pattern's name for the merged pairs; a word with one it excludes ("storm -rain")
+        /// checks each entry's pattern for the excluded word, for at most <see cref="Window"/> entries. Null where it does not apply: more
+        /// words or exclusions, any_tags, a creator, parent or favourites filter (the terms do not hold them), or a cursor past the name class.
         /// <para>
         /// Only words of letters and digits, which the parser reads as one token each. The statement checks that the parsed query is
         /// those lexemes and takes them from the text itself; otherwise it returns one row of nulls, and the other paths answer, so
@@ -596,6 +597,12 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 recheck.Add("p.palette_id = @paletteId");
             }
 
+            if (words.Excluded is not null)
+            {
+                // The word's name entries hold every pattern of its name class; the pattern itself tells whether it has the excluded word.
+                recheck.Add("p.search_vector @@ (SELECT q FROM word)");
+            }
+
             if (words.Phrase)
             {
                 // Both words in the name is not yet the phrase: the name itself decides, against the query parsed once in the word's row.
@@ -603,7 +610,20 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             }
 
             string word, second = "", patternRow = "t.pattern_id";
-            if (words.Count == 1)
+            if (words.Excluded is { } excluded)
+            {
+                // The parsed query must be the word's one lexeme AND NOT the excluded word (an excluded stop word leaves the word alone),
+                // and not one of the word's own stem ("love -lovely" matches nothing; the sort of the other paths tells at once).
+                Parameters.Add("namePositive", words.Positive!);
+                Parameters.Add("nameExcluded", excluded);
+                word = $"""
+                    SELECT CASE WHEN numnode(w) = 1 AND q = (w && e) AND NOT l && tsvector_to_array(to_tsvector('english'::regconfig, @nameExcluded))
+                           THEN l[1] END AS lexeme, q{signatures}
+                    FROM {TsQuery} AS q, websearch_to_tsquery('english', @namePositive) AS w, websearch_to_tsquery('english', @nameExcluded) AS e,
+                         tsvector_to_array(w::text::tsvector) AS l
+                    """;
+            }
+            else if (words.Count == 1)
             {
                 // A one-node query prints as its quoted lexeme, which reads back as a one-lexeme tsvector.
                 word = $"SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END AS lexeme{signatures} FROM {TsQuery} AS q";
@@ -629,12 +649,32 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             var patternCheck = recheck.Count == 0
                 ? ""
                 : $" AND (SELECT {string.Join(" AND ", recheck)} FROM patterns p WHERE p.id = {patternRow}) IS TRUE";
+            string Entries(string check) => $"""
+                FROM pattern_name_terms t{second}
+                WHERE t.lexeme = (SELECT lexeme FROM word){WalkScalars("t")}{signatureTests}{check}{LikesKeyset("t.like_count", "t.pattern_id")}
+                ORDER BY t.like_count DESC, t.pattern_id DESC
+                """;
+            if (words.Excluded is not null)
+            {
+                // How many entries pass depends on how often the excluded word goes with the word, which no index tells: a walk of at most
+                // Window entries, and past it without a page the one row of nulls, so the other paths answer.
+                return $"""
+                    WITH word AS MATERIALIZED ({word}),
+                    walk AS MATERIALIZED (SELECT t.pattern_id, t.like_count {Entries(check: "")} LIMIT {Window}),
+                    hits AS MATERIALIZED (
+                        SELECT t.pattern_id, {RelevanceKey(3, "t.like_count")} AS sort_value FROM walk t WHERE true{patternCheck} LIMIT @branchLimit)
+                    SELECT pattern_id, sort_value FROM hits
+                    UNION ALL
+                    SELECT NULL, NULL FROM word WHERE lexeme IS NULL
+                    UNION ALL
+                    SELECT NULL, NULL WHERE (SELECT count(*) FROM hits) < @branchLimit AND (SELECT count(*) FROM walk) = {Window}
+                    """;
+            }
+
             return $"""
                 WITH word AS MATERIALIZED ({word})
                 (SELECT t.pattern_id, {RelevanceKey(3, "t.like_count")} AS sort_value
-                 FROM pattern_name_terms t{second}
-                 WHERE t.lexeme = (SELECT lexeme FROM word){WalkScalars("t")}{signatureTests}{patternCheck}{LikesKeyset("t.like_count", "t.pattern_id")}
-                 ORDER BY t.like_count DESC, t.pattern_id DESC LIMIT @branchLimit)
+                 {Entries(patternCheck)} LIMIT @branchLimit)
                 UNION ALL
                 SELECT NULL, NULL FROM word WHERE lexeme IS NULL
                 """;
@@ -652,7 +692,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// 280,000 entries and 120 ms, where its first 10,001 name entries take 1). Null where it does not apply.
         /// </summary>
         public string? NameClassCountSql() =>
-            _nameWords is { Count: 1 } && _query.Tags.Count == 0 && _query.PaletteId is null && TermsHoldTheSearch
+            _nameWords is { Count: 1, Excluded: null } && _query.Tags.Count == 0 && _query.PaletteId is null && TermsHoldTheSearch
                 ? $"""
                   SELECT count(*) FROM (
                       SELECT 1 FROM pattern_name_terms t
@@ -668,42 +708,32 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// </summary>
         public string NameTermsSettings => _nameWords is { Count: 2 } ? MergeOnly : "";
 
+        /// <summary>The query text as the name terms take it: its words, whether in quotes, and for one word the word it excludes.</summary>
+        private readonly record struct NameQuery(int Count, bool Phrase, string? Positive = null, string? Excluded = null);
+
         /// <summary>
-        /// One word, two words, or two words in quotes (a phrase), each of letters and digits, which the parser reads as one token
-        /// each; null for anything else (an exclusion, OR, punctuation, more words).
+        /// One word, two words, two words in quotes (a phrase), or one word and one it excludes ("storm -rain"), each of letters and
+        /// digits, which the parser reads as one token each; null for anything else (OR, punctuation, more words).
         /// </summary>
-        private static (int Count, bool Phrase)? NameWords(string text)
+        private static NameQuery? NameWords(string text)
         {
-            var words = text.AsSpan().Trim();
+            var words = text.Trim();
             var phrase = words.Length > 2 && words[0] == '"' && words[^1] == '"';
+            var tokens = (phrase ? words[1..^1] : words).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            static bool Plain(string token) => token.All(char.IsLetterOrDigit);
             if (phrase)
             {
-                words = words[1..^1].Trim();
+                return tokens.Length == 2 && tokens.All(Plain) ? new NameQuery(2, Phrase: true) : null;
             }
 
-            var count = 0;
-            var inWord = false;
-            foreach (var c in words)
+            var positive = tokens.Where(Plain).ToArray();
+            var excluded = tokens.Where(t => t.Length > 1 && t[0] == '-' && Plain(t[1..])).ToArray();
+            return (positive.Length, excluded.Length) switch
             {
-                if (char.IsLetterOrDigit(c))
-                {
-                    count += inWord ? 0 : 1;
-                    inWord = true;
-                }
-                else if (c == ' ')
-                {
-                    inWord = false;
-                }
-                else
-                {
-                    return null;
-                }
-            }
-
-            return count switch
-            {
-                1 when !phrase => (1, false),
-                2 => (2, phrase),
+                _ when positive.Length + excluded.Length != tokens.Length => null,
+                (1 or 2, 0) => new NameQuery(positive.Length, Phrase: false),
+                // One exclusion: the statement rebuilds the parsed query from the two parts, and more would nest differently.
+                (1, 1) => new NameQuery(1, Phrase: false, positive[0], excluded[0]),
                 _ => null,
             };
         }

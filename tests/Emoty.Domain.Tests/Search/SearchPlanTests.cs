@@ -49,7 +49,7 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
     [
         "", "sort=updated_at", "sort=like_count", "sort=view_count", "sort=name&direction=asc", "sort=difficulty_rating",
         "sort=complexity_score&direction=asc", "query={common}", "query={rare}", "query={common}&sort=created_at",
-        "query=%22{common} {mid}%22 -{rare}", "query={common} {common2}", "query={mid}&direction=asc",
+        "query=%22{common} {mid}%22 -{rare}", "query={common} -{mid}", "query={common} {common2}", "query={mid}&direction=asc",
         "tags=pixel-art", "tags=pixel-art,cute", "any_tags=pixel-art,cute,love", "query={mid}&tags=cute",
         "parent_pattern_id=00000000-0000-4000-8000-000000000020", "palette_id=pastel",
         "query={common}&difficulty_min=2&difficulty_max=3", "query={mid}&complexity_min=9.5", "size_min=20&size_max=32",
@@ -223,6 +223,38 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
             Assert.DoesNotContain(null, await connection.QueryAsync<Guid?>(sql, parameters, transaction));
             Assert.Equal("window", name);
         }
+    }
+
+    /// <summary>
+    /// One word and a word it excludes take the word's name entries, each checked on its pattern; the first two pages must still be the
+    /// plain query's, for excluded words common and rare, and where the other paths answer (two exclusions, one of the word's own stem).
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("&difficulty_min=2&difficulty_max=4")]
+    public async Task a_word_with_exclusions_returns_what_one_plain_ordered_query_returns(string filters)
+    {
+        await using var database = PostgresSetup.CreateDataSource(seeded.ConnectionString);
+        var store = new PatternSearchStore(database, TestCursors.Signer);
+        await using var connection = await database.OpenConnectionAsync();
+        var words = seeded.Words.Select(w => w.Word).ToList();
+        var (common, mid, rare) = (words[0], words[words.Count / 4], words[^1]);
+        var sqlFilter = filters.Length == 0 ? "true" : "p.difficulty_rating BETWEEN 2 AND 4";
+        foreach (var query in new[] { $"{common} -{words[1]}", $"{words[1]} -{common}", $"{mid} -{common}", $"{rare} -{mid}" })
+        {
+            await AssertFirstPagesAreThePlainQuerysAsync(store, connection, query, filters, sqlFilter, RelevanceOrder, $"'{query}'");
+
+            // And the name class did come from the terms (a row of nulls hands over to the GIN paths).
+            var (_, sql, settings, parameters) = PatternSearchStore.StatementsFor(Query($"query={Uri.EscapeDataString(query)}{filters}"), null).First();
+            Assert.Contains("FROM pattern_name_terms t", sql);
+            await using var transaction = await connection.BeginTransactionAsync();
+            await connection.ExecuteAsync(PatternSearchStore.PlannerSettings + settings, transaction: transaction);
+            Assert.False((await connection.QueryAsync<Guid?>(sql, parameters, transaction)).Contains(null), $"'{query}' handed over to the GIN paths");
+        }
+
+        // Not from the terms: two exclusions, and one of the word's own stem.
+        await AssertFirstPagesAreThePlainQuerysAsync(store, connection, $"{common} -{mid} -{words[2]}", filters, sqlFilter, RelevanceOrder, "two exclusions");
+        await AssertFirstPagesAreThePlainQuerysAsync(store, connection, $"{common} -{common}", filters, sqlFilter, RelevanceOrder, "its own stem");
     }
 
     private const string RelevanceOrder = """

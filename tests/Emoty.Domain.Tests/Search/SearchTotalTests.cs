@@ -1,4 +1,5 @@
 using Emoty.Domain.Patterns;
+using Emoty.Domain.Persistence;
 
 namespace Emoty.Domain.Tests.Search;
 
@@ -16,7 +17,7 @@ public sealed class SearchTotalTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = NpgsqlDataSource.Create(await TestServices.CreateDatabaseAsync("totals"));
+        _database = PostgresSetup.CreateDataSource(await TestServices.CreateDatabaseAsync("totals"));
         _store = new PatternSearchStore(_database, TestCursors.Signer);
         await using var connection = await _database.OpenConnectionAsync();
         var user = Guid.NewGuid();
