@@ -204,6 +204,12 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
             """)).SelectMany(p => new[] { p, (p.Item2, p.Item1) }).ToList();
         var words = seeded.Words;
         pairs.AddRange([(words[0].Word, words[1].Word), (words[1].Word, words[words.Count / 4].Word), (words[words.Count / 4].Word, words[^1].Word)]);
+
+        // The two words with the most name entries, both past the probe's 1,000, take the merge; a pair with a rare word, the probe.
+        var commonest = (await connection.QueryAsync<string>(
+            "SELECT lexeme FROM pattern_name_terms GROUP BY lexeme HAVING count(*) >= 1000 ORDER BY count(*) DESC LIMIT 2")).ToList();
+        Assert.Equal(2, commonest.Count);
+        pairs.Add((commonest[0], commonest[1]));
         var sqlFilter = filters switch
         {
             "" => "true",
