@@ -628,8 +628,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             }
             else if (words.Count == 1)
             {
-                // A one-node query prints as its quoted lexeme, which reads back as a one-lexeme tsvector.
-                word = $"SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END AS lexeme{signatures} FROM {TsQuery} AS q";
+                word = $"SELECT {OneLexeme} AS lexeme{signatures} FROM {TsQuery} AS q";
             }
             else
             {
@@ -649,9 +648,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
             }
 
             // A subquery, not a join: it is planned on its own (by the pattern's key), so the merge settings do not reach it.
-            var patternCheck = recheck.Count == 0
+            string PatternCheck(string row) => recheck.Count == 0
                 ? ""
-                : $" AND (SELECT {string.Join(" AND ", recheck)} FROM patterns p WHERE p.id = {patternRow}) IS TRUE";
+                : $" AND (SELECT {string.Join(" AND ", recheck)} FROM patterns p WHERE p.id = {row}) IS TRUE";
+            var patternCheck = PatternCheck(patternRow);
             string Entries(string check) => $"""
                 FROM pattern_name_terms t{second}
                 WHERE t.lexeme = (SELECT lexeme FROM word){WalkScalars("t")}{signatureTests}{check}{LikesKeyset("t.like_count", "t.pattern_id")}
@@ -679,9 +679,6 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 // A merge reads the entries of both words down to the page's last pair, so a common word beside a rare one reads
                 // thousands of the common one's ("heart maifougym": 61,429 entries of heart for 21 pairs, 41 ms). Where one word has
                 // fewer than ProbeEntries, its own entries lead, and each probes the other word's entry at the same likes and id.
-                var probeCheck = recheck.Count == 0
-                    ? ""
-                    : $" AND (SELECT {string.Join(" AND ", recheck)} FROM patterns p WHERE p.id = t.pattern_id) IS TRUE";
                 return $"""
                     WITH word AS MATERIALIZED ({word}),
                     sizes AS MATERIALIZED (
@@ -696,7 +693,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                      WHERE (SELECT probe FROM sizes) AND t.lexeme = (SELECT rarer FROM sizes){WalkScalars("t")}{signatureTests}
                        AND (SELECT true FROM pattern_name_terms s
                             WHERE s.lexeme = (SELECT commoner FROM sizes) AND s.like_count = t.like_count AND s.pattern_id = t.pattern_id) IS TRUE
-                       {probeCheck}{LikesKeyset("t.like_count", "t.pattern_id")}
+                       {PatternCheck("t.pattern_id")}{LikesKeyset("t.like_count", "t.pattern_id")}
                      ORDER BY t.like_count DESC, t.pattern_id DESC LIMIT @branchLimit)
                     UNION ALL
                     (SELECT t.pattern_id, {RelevanceKey(3, "t.like_count")} AS sort_value
@@ -715,7 +712,10 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 """;
         }
 
-        /// <summary>Public patterns, one or two name words, and no filter but those the name terms hold (ranges, flags, tags, a palette).</summary>
+        /// <summary>A query <c>q</c>'s one lexeme, or null when it is not one: a one-node query prints as its quoted lexeme, which reads back as a one-lexeme tsvector.</summary>
+        private const string OneLexeme = "CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END";
+
+        /// <summary>Public patterns, a query the name terms take (<see cref="NameWords"/>), and no filter but those they hold (ranges, flags, tags, a palette).</summary>
         private bool TermsHoldTheSearch =>
             HasPublic && _nameWords is not null
             && BuildFilters(scalarsIndexable: true, TsQuery, WithoutWalkScalars(_query) with { Tags = [], PaletteId = null })
@@ -731,7 +731,7 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
                 ? $"""
                   SELECT count(*) FROM (
                       SELECT 1 FROM pattern_name_terms t
-                      WHERE t.lexeme = (SELECT CASE WHEN numnode(q) = 1 THEN (tsvector_to_array(q::text::tsvector))[1] END FROM {TsQuery} AS q){WalkScalars("t")}
+                      WHERE t.lexeme = (SELECT {OneLexeme} FROM {TsQuery} AS q){WalkScalars("t")}
                       LIMIT {CountCap + 1}) m
                   """
                 : null;

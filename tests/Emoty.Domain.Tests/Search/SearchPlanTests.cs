@@ -221,13 +221,7 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
             var query = string.Format(CultureInfo.InvariantCulture, text, first, second);
             await AssertFirstPagesAreThePlainQuerysAsync(store, connection, query, filters, sqlFilter, RelevanceOrder, $"'{first}', '{second}'");
 
-            // And the name class did come from the terms: their statement runs first and answers (a row of nulls hands over to the GIN paths).
-            var (name, sql, settings, parameters) = PatternSearchStore.StatementsFor(Query($"query={Uri.EscapeDataString(query)}{filters}"), null).First();
-            Assert.Contains("FROM pattern_name_terms t", sql);
-            await using var transaction = await connection.BeginTransactionAsync();
-            await connection.ExecuteAsync(PatternSearchStore.PlannerSettings + settings, transaction: transaction);
-            Assert.DoesNotContain(null, await connection.QueryAsync<Guid?>(sql, parameters, transaction));
-            Assert.Equal("window", name);
+            await AssertTheNameTermsAnswerAsync(connection, query, filters);
         }
     }
 
@@ -250,17 +244,23 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         {
             await AssertFirstPagesAreThePlainQuerysAsync(store, connection, query, filters, sqlFilter, RelevanceOrder, $"'{query}'");
 
-            // And the name class did come from the terms (a row of nulls hands over to the GIN paths).
-            var (_, sql, settings, parameters) = PatternSearchStore.StatementsFor(Query($"query={Uri.EscapeDataString(query)}{filters}"), null).First();
-            Assert.Contains("FROM pattern_name_terms t", sql);
-            await using var transaction = await connection.BeginTransactionAsync();
-            await connection.ExecuteAsync(PatternSearchStore.PlannerSettings + settings, transaction: transaction);
-            Assert.False((await connection.QueryAsync<Guid?>(sql, parameters, transaction)).Contains(null), $"'{query}' handed over to the GIN paths");
+            await AssertTheNameTermsAnswerAsync(connection, query, filters);
         }
 
         // Not from the terms: two exclusions, and one of the word's own stem.
         await AssertFirstPagesAreThePlainQuerysAsync(store, connection, $"{common} -{mid} -{words[2]}", filters, sqlFilter, RelevanceOrder, "two exclusions");
         await AssertFirstPagesAreThePlainQuerysAsync(store, connection, $"{common} -{common}", filters, sqlFilter, RelevanceOrder, "its own stem");
+    }
+
+    /// <summary>The name class did come from the terms: their statement runs first and answers (a row of nulls hands over to the GIN paths).</summary>
+    private async Task AssertTheNameTermsAnswerAsync(NpgsqlConnection connection, string query, string filters)
+    {
+        var (name, sql, settings, parameters) = PatternSearchStore.StatementsFor(Query($"query={Uri.EscapeDataString(query)}{filters}"), null).First();
+        Assert.Equal("window", name);
+        Assert.Contains("FROM pattern_name_terms t", sql);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(PatternSearchStore.PlannerSettings + settings, transaction: transaction);
+        Assert.False((await connection.QueryAsync<Guid?>(sql, parameters, transaction)).Contains(null), $"'{query}' handed over to the GIN paths");
     }
 
     private const string RelevanceOrder = """
