@@ -38,8 +38,8 @@ public static class RealisticData
 
     /// <summary>
     /// Patterns are written by this many connections at once, batch i by lane (i / LaneBatch) % Lanes.
-    /// The CHECK on the grid costs the server about 100 µs a row, so one backend alone could not
-    /// load a million rows in three minutes. Part of the data model (a remix's parent is in its
+    /// The server spends about 250 µs of CPU on a pattern row (the CHECKs, the search vector, the
+    /// keys and the foreign keys), so one backend alone could not load a million rows in three minutes. Part of the data model (a remix's parent is in its
     /// lane), so it is a constant, not the machine's core count.
     /// </summary>
     public const int Lanes = 2;
@@ -79,6 +79,7 @@ public static class RealisticData
         var plan = await Task.Run(() => Plan.Create(patterns, seed), cancellationToken);
         progress?.Report(new SeedProgress("plan", 1, 1));
 
+        var indexes = await DropSecondaryIndexesAsync(connection, cancellationToken);
         var rows = new ConcurrentDictionary<string, long>();
         await InTransactionAsync(connection, (c, _) => rows["users"] = CopyUsers(c, plan, progress, cancellationToken), cancellationToken);
 
@@ -104,6 +105,14 @@ public static class RealisticData
             (c, _) => rows["pattern_shares"] = CopyShares(c, plan, progress, cancellationToken),
         ], cancellationToken);
 
+        progress?.Report(new SeedProgress("indexes", 0, indexes.Count));
+        var built = new long[1];
+        await InParallelAsync(connection, indexes.Select(definition => (Job)((c, t) =>
+        {
+            c.Execute(new CommandDefinition(definition, transaction: t, commandTimeout: 0, cancellationToken: cancellationToken));
+            progress?.Report(new SeedProgress("indexes", Interlocked.Increment(ref built[0]), indexes.Count));
+        })), cancellationToken);
+
         // The sequence goes on after the history, so the app's next change sorts after all of it. The
         // analytics timer would refresh the view soon; doing it now gives the data set analytics at once.
         progress?.Report(new SeedProgress("analyze", 0, 1));
@@ -117,6 +126,38 @@ public static class RealisticData
         string[] order = ["users", "patterns", "pattern_versions", "pattern_favorites", "pattern_shares", "pattern_collections",
             "pattern_collection_items", "pattern_usage_stats", "pattern_viewers", "pattern_usage_totals", "sync_feed_events"];
         return order.Where(rows.ContainsKey).Select(t => (t, rows[t])).ToArray();
+    }
+
+    /// <summary>The tables the seed fills with more than a few thousand rows.</summary>
+    private static readonly string[] LoadedTables = ["patterns", "pattern_name_terms", "pattern_versions", "pattern_favorites",
+        "pattern_usage_stats", "pattern_viewers", "pattern_usage_totals", "sync_feed_events"];
+
+    /// <summary>
+    /// Drops the indexes of <see cref="LoadedTables"/> that no constraint needs (so not the keys, nor what a foreign key
+    /// refers to) and returns the statements that build them again, GIN first as they take longest. An index built
+    /// once over the loaded rows costs far less than the same index kept up row by row as they arrive (what pg_restore
+    /// does too): 200,000 patterns went in 22 s without their 17 secondary indexes and 37 s with them, and building
+    /// them afterwards took 8.5 s on one connection (docs/benchmarks.md, "Seeding a million patterns in under 3 minutes").
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> DropSecondaryIndexesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var indexes = (await connection.QueryAsync<(string Name, string Definition)>(new CommandDefinition("""
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indrelid
+            JOIN pg_am am ON am.oid = (SELECT relam FROM pg_class WHERE oid = i.indexrelid)
+            WHERE c.relname = ANY (@tables) AND c.relnamespace = current_schema()::regnamespace
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+            ORDER BY am.amname <> 'gin', i.indexrelid
+            """, new { tables = LoadedTables }, transaction, cancellationToken: cancellationToken))).ToList();
+        foreach (var (name, _) in indexes)
+        {
+            await connection.ExecuteAsync(new CommandDefinition($"DROP INDEX {name}", transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return indexes.ConvertAll(i => i.Definition);
     }
 
     private delegate void Job(NpgsqlConnection connection, NpgsqlTransaction transaction);
@@ -242,14 +283,17 @@ public static class RealisticData
     private static long CopyPatterns(NpgsqlConnection connection, Plan plan, int lane, long[] written, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
         var total = plan.Patterns.Length;
-        using var writer = Import(connection, "patterns", """
-            id, user_id, name, description, sequence, palette_id, size, tags, difficulty_rating, complexity_score,
-            estimated_time_minutes, is_public, is_ai_generated, generation_prompt, parent_pattern_id, version,
-            view_count, like_count, share_count, download_count, created_at, updated_at, deleted_at, deleted_by,
-            change_seq, change_xid
-            """);
+        var copied = 0L;
         for (var from = lane * LaneBatch; from < total; from += Lanes * LaneBatch)
         {
+            // One COPY a batch: the name terms' trigger and the foreign keys run at the end of each statement, over
+            // the rows it wrote, which a batch keeps in memory (a COPY of the lane's 500,000 rows spilled them to disk).
+            using var writer = Import(connection, "patterns", """
+                id, user_id, name, description, sequence, palette_id, size, tags, difficulty_rating, complexity_score,
+                estimated_time_minutes, is_public, is_ai_generated, generation_prompt, parent_pattern_id, version,
+                view_count, like_count, share_count, download_count, created_at, updated_at, deleted_at, deleted_by,
+                change_seq, change_xid
+                """);
             for (var i = from; i < Math.Min(total, from + LaneBatch); i++)
             {
                 var p = plan.Patterns[i];
@@ -284,9 +328,11 @@ public static class RealisticData
                 writer.Write(HistoryXid, NpgsqlDbType.Xid8);
                 Report(progress, "patterns", Interlocked.Increment(ref written[0]), total, cancellationToken);
             }
+
+            copied += (long)writer.Complete();
         }
 
-        return (long)writer.Complete();
+        return copied;
     }
 
     /// <summary>

@@ -74,6 +74,21 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
         return data;
     }
 
+    /// <summary>The seed drops the loaded tables' secondary indexes for its COPY and builds them afterwards: all of them, as migrated.</summary>
+    [Fact]
+    public async Task the_seeded_database_has_every_index_a_migrated_one_has()
+    {
+        const string Indexes = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname";
+        await using var migrated = new NpgsqlConnection(await TestServices.CreateDatabaseAsync("migrated"));
+        await using var seededDatabase = new NpgsqlConnection(seeded.ConnectionString);
+
+        var expected = (await migrated.QueryAsync<(string, string)>(Indexes)).ToList();
+        var actual = await seededDatabase.QueryAsync<(string, string)>(Indexes);
+
+        Assert.True(expected.Count > 40, $"{expected.Count} indexes in a migrated database");
+        Assert.Equal(expected, actual);
+    }
+
     [Theory]
     [MemberData(nameof(Searches))]
     public async Task no_search_statement_reads_the_patterns_table_sequentially(string shape, bool signedIn)
