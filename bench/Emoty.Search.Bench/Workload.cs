@@ -128,6 +128,7 @@ public sealed class Workload
             new("signed in: word, my favourites", true, (_, r) => $"{Q(SkewedWord(r))}&favorited_by_me=true"),
             new("signed in: newest first", true, (_, _) => ""),
             new("word, include=total", false, (_, r) => $"{Q(SkewedWord(r))}&include=total", TargetMs: 50),
+            new("word, include=facets", false, (_, r) => $"{Q(SkewedWord(r))}&include=facets", TargetMs: 50),
             new("common word, include=facets", false, (w, r) => $"{Q(w.Word(r, Frequency.Common))}&include=facets", TargetMs: 50),
             new("tag, include=facets", false, (_, r) => $"tags={Uri.EscapeDataString(SkewedTag(r))}&include=facets", TargetMs: 50),
         ]);
