@@ -38,9 +38,10 @@ public static class RealisticData
 
     /// <summary>
     /// Patterns are written by this many connections at once, batch i by lane (i / LaneBatch) % Lanes.
-    /// The server spends about 250 µs of CPU on a pattern row (the CHECKs, the search vector, the
-    /// keys and the foreign keys), so one backend alone could not load a million rows in three minutes. Part of the data model (a remix's parent is in its
-    /// lane), so it is a constant, not the machine's core count.
+    /// The server spends about 200 µs of CPU on a pattern row (the CHECKs, the search vector, the key,
+    /// the foreign keys, the name terms), so one backend alone could not load a million rows in three
+    /// minutes. Part of the data model (a remix's parent is in its lane), so it is a constant, not the
+    /// machine's core count.
     /// </summary>
     public const int Lanes = 2;
 
@@ -136,8 +137,8 @@ public static class RealisticData
     /// Drops the indexes of <see cref="LoadedTables"/> that no constraint needs (so not the keys, nor what a foreign key
     /// refers to) and returns the statements that build them again, GIN first as they take longest. An index built
     /// once over the loaded rows costs far less than the same index kept up row by row as they arrive (what pg_restore
-    /// does too): 200,000 patterns went in 22 s without their 17 secondary indexes and 37 s with them, and building
-    /// them afterwards took 8.5 s on one connection (docs/benchmarks.md, "Seeding a million patterns in under 3 minutes").
+    /// does too): 200,000 patterns went in 22 s without their secondary indexes and 37 s with them, and building them
+    /// afterwards took 8.5 s on one connection (docs/benchmarks.md, "Seeding a million patterns in under 3 minutes").
     /// </summary>
     private static async Task<IReadOnlyList<string>> DropSecondaryIndexesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -146,7 +147,8 @@ public static class RealisticData
             SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
             FROM pg_index i
             JOIN pg_class c ON c.oid = i.indrelid
-            JOIN pg_am am ON am.oid = (SELECT relam FROM pg_class WHERE oid = i.indexrelid)
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_am am ON am.oid = ic.relam
             WHERE c.relname = ANY (@tables) AND c.relnamespace = current_schema()::regnamespace
               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
             ORDER BY am.amname <> 'gin', i.indexrelid
