@@ -331,10 +331,7 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
             .Replace("{common}", seeded.Words[1].Word, StringComparison.Ordinal)
             .Replace("{mid}", seeded.Words[seeded.Words.Count / 4].Word, StringComparison.Ordinal)
             .Replace("{rare}", seeded.Words[^1].Word, StringComparison.Ordinal);
-        var parameters = text.Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2))
-            .Select(p => new KeyValuePair<string, string?>(p[0], Uri.UnescapeDataString(p[1])));
-        return PatternSearchQuery.Parse(parameters, TestCursors.Signer);
+        return TestCursors.Search(text);
     }
 
     /// <summary>The store's statements for <paramref name="query"/>, explained in a search transaction, in the order it runs them.</summary>

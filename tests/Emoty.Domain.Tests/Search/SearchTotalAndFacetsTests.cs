@@ -84,11 +84,5 @@ public sealed class SearchTotalAndFacetsTests : IAsyncLifetime
         Assert.Equal([new DifficultyFacet(4, 6)], facets.DifficultyRatings);
     }
 
-    private Task<SearchPage> SearchAsync(string shape)
-    {
-        var parameters = shape.Split('&')
-            .Select(p => p.Split('=', 2))
-            .Select(p => new KeyValuePair<string, string?>(p[0], p[1]));
-        return _store.SearchAsync(PatternSearchQuery.Parse(parameters, TestCursors.Signer), caller: null, CancellationToken.None);
-    }
+    private Task<SearchPage> SearchAsync(string shape) => _store.SearchAsync(TestCursors.Search(shape), caller: null, CancellationToken.None);
 }

@@ -60,11 +60,5 @@ public sealed class WindowStopTests : IAsyncLifetime
         Assert.Null(page.NextCursor);
     }
 
-    private Task<SearchPage> SearchAsync(string shape)
-    {
-        var parameters = shape.Split('&')
-            .Select(p => p.Split('=', 2))
-            .Select(p => new KeyValuePair<string, string?>(p[0], Uri.UnescapeDataString(p[1])));
-        return _store.SearchAsync(PatternSearchQuery.Parse(parameters, TestCursors.Signer), caller: null, CancellationToken.None);
-    }
+    private Task<SearchPage> SearchAsync(string shape) => _store.SearchAsync(TestCursors.Search(shape), caller: null, CancellationToken.None);
 }
