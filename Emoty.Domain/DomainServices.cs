@@ -48,6 +48,7 @@ public static class DomainServices
 
         services.AddSingleton<PatternStore>();
         services.AddSingleton<PatternSearchStore>();
+        services.AddSingleton<SearchStatistics>();
         services.AddSingleton<PatternReadCache>();
         services.AddSingleton<PatternService>();
 

@@ -166,6 +166,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SharesCleanupSchedule', value: '0 */15 * * * *' }
         { name: 'SyncRecoverySchedule', value: '*/10 * * * * *' }
         { name: 'HistoryPruneSchedule', value: '0 17 * * * *' }
+        { name: 'SearchStatisticsSchedule', value: '0 41 * * * *' }
         { name: 'Sync__FeedRetentionDays', value: '30' }
         { name: 'UsageEventsQueue', value: 'usage-events' }
         { name: 'SyncBatchesQueue', value: 'sync-batches' }

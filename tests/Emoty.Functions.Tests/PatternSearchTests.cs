@@ -198,3 +198,26 @@ public sealed class PatternSearchTests(EmotyApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.SendAsync(HttpMethod.Get, "api/me/favorites")).Status);
     }
 }
+
+/// <summary>The timer that copies ANALYZE's shares of words and tags for search, on a one-second schedule, in an app of its own.</summary>
+public sealed class SearchStatisticsTimerTests() : OwnAppTests(new() { ["SearchStatisticsSchedule"] = "*/1 * * * * *" })
+{
+    [Fact]
+    public async Task the_timer_brings_what_analyze_measured_to_search()
+    {
+        var owner = Guid.NewGuid();
+        var tag = "t" + Guid.NewGuid().ToString("N")[..12];
+        for (var i = 0; i < 3; i++)
+        {
+            await App.CreatePatternAsync(owner, new { name = $"Counted {i}", sequence = new[] { "📊" }, tags = new[] { tag }, is_public = true });
+        }
+
+        await using var db = new NpgsqlConnection(App.DatabaseConnectionString);
+        Assert.Null(await db.ExecuteScalarAsync<double?>("SELECT emoty_element_share('tags', @tag)", new { tag }));
+        await db.ExecuteAsync("ANALYZE patterns");
+
+        // Every pattern of this app's database has the tag.
+        await Eventually.TrueAsync(async () => await db.ExecuteScalarAsync<double?>("SELECT emoty_element_share('tags', @tag)", new { tag }) == 1.0,
+            "the timer did not copy the tag's share from the statistics");
+    }
+}

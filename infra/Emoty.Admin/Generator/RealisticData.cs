@@ -116,12 +116,14 @@ public static class RealisticData
 
         // The sequence goes on after the history, so the app's next change sorts after all of it. The
         // analytics timer would refresh the view soon; doing it now gives the data set analytics at once.
+        // Search's shares of words and tags are copied from the statistics, so after ANALYZE.
         progress?.Report(new SeedProgress("analyze", 0, 1));
         await connection.ExecuteAsync(new CommandDefinition("""
             SELECT setval('pattern_change_seq', @last);
             REFRESH MATERIALIZED VIEW user_analytics;
             UPDATE analytics_refresh SET refreshed_at = now();
             ANALYZE;
+            REFRESH MATERIALIZED VIEW search_element_shares;
             """, new { last = patterns + plan.FeedEvents.LongLength }, commandTimeout: 0, cancellationToken: cancellationToken));
         progress?.Report(new SeedProgress("analyze", 1, 1));
         string[] order = ["users", "patterns", "pattern_versions", "pattern_favorites", "pattern_shares", "pattern_collections",

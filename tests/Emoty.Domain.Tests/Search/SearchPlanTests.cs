@@ -165,6 +165,30 @@ public sealed class SearchPlanTests(SeededPatterns seeded) : IClassFixture<Seede
     }
 
     /// <summary>
+    /// A window that cannot expect a page from the shares ANALYZE measured is not walked (a rare word's 2,000 rows of the sort index
+    /// were read for a handful of hits, then the planned statement read them again); one for the most common word or tag is.
+    /// </summary>
+    [Theory]
+    [InlineData("query={word}&sort=created_at")]
+    [InlineData("query={word}&sort=complexity_score")]
+    [InlineData("query={word}&sort=like_count&created_after=2026-05-05T00:00:00Z")]
+    [InlineData("tags={tag}&sort=like_count")]
+    public async Task a_window_walks_only_when_its_word_or_tag_can_fill_a_page(string shape)
+    {
+        await using var connection = new NpgsqlConnection(seeded.ConnectionString);
+        var tags = (await connection.QueryAsync<string>("""
+            SELECT tag FROM patterns, unnest(tags) AS tag WHERE is_public AND deleted_at IS NULL GROUP BY tag ORDER BY count(*) DESC, tag
+            """)).ToList();
+        foreach (var (word, tag, walks) in new[] { (seeded.Words[0].Word, tags[0], true), (seeded.Words[^1].Word, tags[^1], false) })
+        {
+            var search = shape.Replace("{word}", word, StringComparison.Ordinal).Replace("{tag}", Uri.EscapeDataString(tag), StringComparison.Ordinal);
+            var (_, window) = (await PlansAsync(Query(search), caller: null, analyze: true)).First(p => p.Name == "window");
+            var walk = Nodes(window).Single(n => Text(n, "Relation Name") == "patterns" && Text(n, "Node Type") is { } type && type.Contains("Index Scan", StringComparison.Ordinal));
+            Assert.True(walk.GetProperty("Actual Loops").GetInt32() > 0 == walks, $"'{search}': the window {(walks ? "did not walk" : "walked")}:\n{window}");
+        }
+    }
+
+    /// <summary>
     /// Windows, the walk after a window and the planned statements are shortcuts to what one plain ordered query returns: every
     /// public match in sort order. Whichever of them answers (it depends on how common the word is and on the filter), the first
     /// two pages must be that query's first forty rows.
