@@ -456,8 +456,8 @@ public sealed class PatternSearchStore(NpgsqlDataSource database, CursorSigner c
         /// A window pays only when it fills the page, and a word or tag in fewer than one in <see cref="Window"/> ÷ 21 patterns almost never
         /// does: it walked 2,000 rows for nothing ("volcanoes" by difficulty, 0.6 % of patterns: 16 hits and 30 ms, then the planned
         /// statement walked the same index again). So the walk runs only when the shares ANALYZE measured (migration 0023) let it expect
-        /// a page and a half of hits: the word's share (one lexeme; several words count as common), the rarest of the tags, the sum of any_tags, multiplied
-        /// as if independent. A condition on no row: the executor tests it once, before the walk, and a false one skips the walk. Without
+        /// a page and a half of hits: the word's share (one lexeme; several words count as common), the rarest of the tags, the sum of
+        /// any_tags, multiplied as if independent. A condition on no row: the executor tests it once, before the walk, and a false one skips the walk. Without
         /// statistics (a table never analyzed) every share counts as 1, and the window walks as before.
         /// </summary>
         private string WindowGate(bool text)

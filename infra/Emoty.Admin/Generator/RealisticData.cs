@@ -118,12 +118,12 @@ public static class RealisticData
         // analytics timer would refresh the view soon; doing it now gives the data set analytics at once.
         // Search's shares of words and tags are copied from the statistics, so after ANALYZE.
         progress?.Report(new SeedProgress("analyze", 0, 1));
-        await connection.ExecuteAsync(new CommandDefinition("""
+        await connection.ExecuteAsync(new CommandDefinition($"""
             SELECT setval('pattern_change_seq', @last);
             REFRESH MATERIALIZED VIEW user_analytics;
             UPDATE analytics_refresh SET refreshed_at = now();
             ANALYZE;
-            REFRESH MATERIALIZED VIEW search_element_shares;
+            {SearchStatistics.RefreshSql};
             """, new { last = patterns + plan.FeedEvents.LongLength }, commandTimeout: 0, cancellationToken: cancellationToken));
         progress?.Report(new SeedProgress("analyze", 1, 1));
         string[] order = ["users", "patterns", "pattern_versions", "pattern_favorites", "pattern_shares", "pattern_collections",
